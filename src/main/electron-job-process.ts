@@ -1,0 +1,30 @@
+import { utilityProcess } from 'electron';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import type { JobProcessHandle, SpawnJobProcess } from './jobs/supervisor';
+import type { JobProcessMessage, SupervisorMessage } from './jobs/messages';
+
+/** Adapts Electron's utilityProcess to the supervisor's JobProcessHandle. */
+export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir) => {
+  const child = utilityProcess.fork(path.join(__dirname, 'job-process.js'), [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit' });
+  const events = new EventEmitter();
+  let alive = true;
+  child.on('message', (m: JobProcessMessage) => events.emit('message', m));
+  child.on('exit', (code) => {
+    alive = false;
+    events.emit('exit', code, null);
+  });
+  const handle: JobProcessHandle = {
+    get pid() {
+      return child.pid;
+    },
+    get connected() {
+      return alive;
+    },
+    send: (m: SupervisorMessage) => child.postMessage(m),
+    on: (event: string, l: (...args: any[]) => void) => void events.on(event, l),
+    once: (event: string, l: () => void) => void events.once(event, l),
+    kill: () => void child.kill(),
+  };
+  return handle;
+};

@@ -1,0 +1,28 @@
+import type { Database } from 'better-sqlite3';
+import { schemaV1 } from './schema-v1';
+
+/** Ordered, append-only. Never edit a shipped migration: add the next one. */
+export const migrations: { version: number; name: string; sql: string }[] = [{ version: 1, name: 'initial schema', sql: schemaV1 }];
+
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
+
+export class NewerSchemaError extends Error {
+  constructor(file: string, found: number) {
+    super(`${file} was written by a newer SynOOD Studio (schema version ${found}, this build knows up to ${LATEST_SCHEMA_VERSION}); update the studio to open it. Nothing was changed.`);
+    this.name = 'NewerSchemaError';
+  }
+}
+
+/** Brings the file to the latest version, each step in its own transaction; refuses files from the future untouched. */
+export function migrate(db: Database, file: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) throw new NewerSchemaError(file, current);
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

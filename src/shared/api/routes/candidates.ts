@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { route } from '../route';
+import { PageRequest, page } from '../pagination';
+
+export const CandidateStatus = z.enum(['new', 'accepted', 'rejected']);
+export type CandidateStatus = z.infer<typeof CandidateStatus>;
+
+export const Objective = z.enum(['energy', 'code', 'msp', 'none', 'neg-text2img']);
+export type Objective = z.infer<typeof Objective>;
+
+/** Columns a curator can sort the gallery by; each is indexed. */
+export const CandidateSort = z.enum(['created', 'energy', 'msp', 'neglabel_score', 'source_class_prob', 'label_margin']);
+export type CandidateSort = z.infer<typeof CandidateSort>;
+
+export const CandidateRow = z.object({
+  id: z.number().int(),
+  sourceImageId: z.number().int().nullable(),
+  sourceClassName: z.string().nullable(),
+  objective: Objective,
+  status: CandidateStatus,
+  seed: z.number().int(),
+  energy: z.number().nullable(),
+  msp: z.number().nullable(),
+  neglabelScore: z.number().nullable(),
+  sourceClassProb: z.number().nullable(),
+  labelId: z.number().int().nullable(),
+  label: z.string().nullable(),
+  labelMargin: z.number().nullable(),
+  thumbPath: z.string().nullable(),
+  filePath: z.string(),
+  sourceThumbPath: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type CandidateRow = z.infer<typeof CandidateRow>;
+
+const Range = z.object({ min: z.number().optional(), max: z.number().optional() }).strict();
+
+export const CandidateFilter = z
+  .object({
+    classId: z.number().int().optional(),
+    status: CandidateStatus.optional(),
+    objective: Objective.optional(),
+    labelId: z.number().int().optional(),
+    energy: Range.optional(),
+    msp: Range.optional(),
+    neglabelScore: Range.optional(),
+    sourceClassProb: Range.optional(),
+  })
+  .strict();
+export type CandidateFilter = z.infer<typeof CandidateFilter>;
+
+const Decision = z.object({ status: CandidateStatus.optional(), labelId: z.number().int().nullable().optional() }).strict();
+
+export const candidateRoutes = {
+  'candidate.list': route(
+    PageRequest.extend({ filter: CandidateFilter.default({}), sort: CandidateSort.default('created'), desc: z.boolean().default(true) }).strict(),
+    page(CandidateRow).extend({ total: z.number().int().nullable() }),
+    'A page of candidates, filtered and sorted (keyset)',
+  ),
+  'curation.decide': route(
+    z
+      .object({
+        /** Explicit ids, or every candidate matching a filter (bulk action over the filtered view). */
+        target: z.discriminatedUnion('type', [
+          z.object({ type: z.literal('ids'), ids: z.array(z.number().int()).min(1).max(100_000) }),
+          z.object({ type: z.literal('filter'), filter: CandidateFilter }),
+        ]),
+        decision: Decision,
+      })
+      .strict(),
+    z.object({ batch: z.number().int(), changed: z.number().int() }),
+    'Accept, reject or relabel candidates; one batch = one undo step',
+  ),
+  'curation.undo': route(z.object({}).strict(), z.object({ batch: z.number().int().nullable(), changed: z.number().int() }), 'Undo the last decision batch (persists across restarts)'),
+  'curation.redo': route(z.object({}).strict(), z.object({ batch: z.number().int().nullable(), changed: z.number().int() }), 'Redo the last undone batch'),
+} as const;
