@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { runBrowserMode } from '../main/browser-mode';
 import { CliError, EXIT, printResult, progressLine } from './output';
 import { withStudio } from './studio-call';
+import { registerOnnx } from './commands/onnx';
+import { registerMetrics } from './commands/metrics';
 
 const program = new Command();
 program.name('synood').description('SynOOD Studio, headless: the same services as the app').version('0.1.0').showHelpAfterError();
@@ -81,6 +83,9 @@ program
       printResult(jobs, !!o.json, () => jobs.map((j: any) => `#${j.id} ${j.state.status.padEnd(9)} ${j.progress.done}/${j.progress.total} ${j.title}`).join('\n') || 'no jobs');
     });
   });
+
+registerOnnx(program);
+registerMetrics(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error & { exitCode?: number };

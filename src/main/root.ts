@@ -15,6 +15,17 @@ import { datasetHandlers } from './services/datasets';
 import { jobHandlers } from './services/jobs';
 import { candidateHandlers } from './services/candidates';
 import { curationHandlers } from './services/curation';
+import { candidateDetailHandlers } from './services/candidate-detail';
+import { promptHandlers } from './services/prompts';
+import { modelHandlers } from './services/models';
+import { labelHandlers } from './services/labels';
+import { generateHandlers } from './services/generate';
+import { runHandlers } from './services/runs';
+import { evaluationHandlers } from './services/evaluations';
+import { compareHandlers } from './services/compare';
+import { mineLabelHandlers } from './services/mine-labels';
+import { assignHandlers } from './services/assign';
+import { selectHandlers } from './services/select';
 import { dispatch } from './api/dispatch';
 
 export interface StudioOptions {
@@ -58,6 +69,17 @@ export class Studio {
       ...jobHandlers(this.ctx),
       ...candidateHandlers(this.ctx),
       ...curationHandlers(this.ctx),
+      ...candidateDetailHandlers(this.ctx),
+      ...promptHandlers(this.ctx),
+      ...modelHandlers(this.ctx),
+      ...labelHandlers(this.ctx),
+      ...generateHandlers(this.ctx),
+      ...runHandlers(this.ctx),
+      ...evaluationHandlers(this.ctx),
+      ...compareHandlers(this.ctx),
+      ...mineLabelHandlers(this.ctx),
+      ...assignHandlers(this.ctx),
+      ...selectHandlers(this.ctx),
     };
   }
 

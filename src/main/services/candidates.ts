@@ -4,7 +4,8 @@ import { candidateWhere, SORT_COLUMN } from './candidate-query';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { StudioContext } from './context';
 
-const SELECT = `SELECT c.id, c.source_image_id AS sourceImageId, cl.name AS sourceClassName, c.objective, c.status, c.seed, c.energy, c.msp,
+/** The gallery row: shared by listing and by refreshing rows already on screen. */
+export const CANDIDATE_SELECT = `SELECT c.id, c.source_image_id AS sourceImageId, cl.name AS sourceClassName, c.objective, c.status, c.seed, c.energy, c.msp,
   c.neglabel_score AS neglabelScore, c.source_class_prob AS sourceClassProb, c.label_id AS labelId, nl.word AS label, c.label_margin AS labelMargin,
   c.thumb_path AS thumbPath, c.file_path AS filePath, si.thumb_path AS sourceThumbPath, c.created_at AS createdAt
 FROM candidates c
@@ -26,14 +27,14 @@ export function candidateHandlers(ctx: StudioContext): Pick<Handlers, 'candidate
       if (!cursor || cursor.v !== null) {
         const keyset = cursor ? `AND (${col}, c.id) ${cmp} (?, ?)` : '';
         const rows = db
-          .prepare(`${SELECT} WHERE ${w.sql} AND ${col} IS NOT NULL ${keyset} ORDER BY ${col} ${dir}, c.id ${dir} LIMIT ?`)
+          .prepare(`${CANDIDATE_SELECT} WHERE ${w.sql} AND ${col} IS NOT NULL ${keyset} ORDER BY ${col} ${dir}, c.id ${dir} LIMIT ?`)
           .all(...w.params, ...(cursor ? [cursor.v, cursor.id] : []), limit + 1) as CandidateRow[];
         items.push(...rows);
       }
       if (items.length <= limit) {
         const idAfter = cursor && cursor.v === null ? `AND c.id ${cmp} ?` : '';
         const rows = db
-          .prepare(`${SELECT} WHERE ${w.sql} AND ${col} IS NULL ${idAfter} ORDER BY c.id ${dir} LIMIT ?`)
+          .prepare(`${CANDIDATE_SELECT} WHERE ${w.sql} AND ${col} IS NULL ${idAfter} ORDER BY c.id ${dir} LIMIT ?`)
           .all(...w.params, ...(cursor && cursor.v === null ? [cursor.id] : []), limit + 1 - items.length) as CandidateRow[];
         items.push(...rows);
       }

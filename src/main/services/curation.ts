@@ -8,13 +8,30 @@ type Field = 'status' | 'label';
 const COLUMN: Record<Field, string> = { status: 'status', label: 'label_id' };
 
 /** A batch is applied when its newest log entry is a 'do' or 'redo'. */
-function batchStates(db: Db): { batch: number; applied: boolean }[] {
+export function batchStates(db: Db): { batch: number; applied: boolean }[] {
   return (
     db.prepare('SELECT d.batch, d.kind FROM decisions d JOIN (SELECT batch, max(seq) AS seq FROM decisions GROUP BY batch) last ON last.seq = d.seq ORDER BY d.batch').all() as {
       batch: number;
       kind: string;
     }[]
   ).map((r) => ({ batch: r.batch, applied: r.kind !== 'undo' }));
+}
+
+/**
+ * The batch redo re-applies: the most recently undone one, as long as no new decision was made after it was undone
+ * (a new decision discards what was undone before it, as in any editor's undo stack).
+ */
+export function redoTarget(db: Db): number | null {
+  const newestStart = db.prepare("SELECT min(seq) FROM decisions WHERE batch = (SELECT max(batch) FROM decisions) AND kind = 'do'").pluck().get() as number | null;
+  if (newestStart === null) return null;
+  const undone = batchStates(db).filter((b) => !b.applied);
+  let best: { batch: number; at: number } | null = null;
+  const lastSeq = db.prepare('SELECT max(seq) FROM decisions WHERE batch = ?').pluck();
+  for (const b of undone) {
+    const at = lastSeq.get(b.batch) as number;
+    if (at > newestStart && (!best || at > best.at)) best = { batch: b.batch, at };
+  }
+  return best?.batch ?? null;
 }
 
 /** Re-applies a batch's 'do' entries forwards (redo) or backwards (undo), logging the walk as new entries. */
@@ -96,11 +113,9 @@ export function curationHandlers(ctx: StudioContext): Pick<Handlers, 'curation.d
     'curation.redo': () => {
       const { db } = ctx.project();
       const out = db.transaction(() => {
-        const states = batchStates(db);
-        const maxApplied = Math.max(0, ...states.filter((b) => b.applied).map((b) => b.batch));
-        const next = states.find((b) => !b.applied && b.batch > maxApplied);
-        if (!next) return { batch: null, changed: 0 };
-        return { batch: next.batch, changed: replay(db, next.batch, 'redo') };
+        const next = redoTarget(db);
+        if (next === null) return { batch: null, changed: 0 };
+        return { batch: next, changed: replay(db, next, 'redo') };
       })();
       ctx.changed('candidates');
       return out;

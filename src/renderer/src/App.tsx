@@ -47,7 +47,7 @@ export function App() {
         </Drawer>
         <Box component="main" sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
           <Toolbar variant="dense" />
-          <Box sx={{ flexGrow: 1, overflow: 'auto', p: 2 }}>
+          <Box sx={{ flexGrow: 1, overflow: 'auto', p: 2, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             <PageView page={page} project={project} onNavigate={setPage} />
           </Box>
           {project && <JobsStrip />}

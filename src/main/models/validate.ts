@@ -1,0 +1,199 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, OnnxSignature, ValidationProblem } from './contract-types';
+import { ROLE_CONTRACTS } from './contracts';
+import { checkExternalData, externalDataNeeds } from './external-data';
+import { readOnnxFile } from './read-onnx-file';
+import { checkOnnxTensors } from './tensor-checks';
+
+/** What a model folder was found to be: the layout matched, every problem, and each ONNX file's signature. */
+export interface ValidationReport {
+  role: ModelRole;
+  /** The model folder (for a single-file classifier: the file's folder). */
+  root: string;
+  /** For a single-file classifier given as a file: that file, relative to root. */
+  entry?: string;
+  layout: string;
+  ok: boolean;
+  problems: ValidationProblem[];
+  /** Signatures of the ONNX files that could be read, by path relative to root. */
+  onnx: Record<string, OnnxSignature>;
+  /** For each ONNX file: canonical tensor name → the name the model declares (a classifier's input and output). */
+  io: Record<string, Record<string, string>>;
+  /** Every file the role uses, relative to root, ONNX and external data included: what an import hashes. */
+  files: string[];
+}
+
+/** A model folder refused before any job starts; `report` says exactly what is wrong. */
+export class ModelValidationError extends Error {
+  constructor(readonly report: ValidationReport) {
+    const lines = report.problems.map((p) => `  - ${p.message}`);
+    super(`${report.root} is not a usable ${report.role} model (${report.problems.length} problem(s)):\n${lines.join('\n')}`);
+    this.name = 'ModelValidationError';
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function layoutContext(root: string, entry: string | undefined): LayoutContext {
+  const cache = new Map<string, unknown>();
+  return {
+    root,
+    entry,
+    exists: (rel) => existsSync(join(root, rel)),
+    readJson: (rel) => {
+      if (!cache.has(rel)) {
+        let value: unknown;
+        try {
+          value = JSON.parse(readFileSync(join(root, rel), 'utf8'));
+        } catch {
+          value = undefined;
+        }
+        cache.set(rel, value);
+      }
+      return cache.get(rel);
+    },
+  };
+}
+
+/** The first layout whose ONNX files are all present, else the one with most of them (ties: the preferred). */
+export function chooseLayout(layouts: Layout[], ctx: LayoutContext): Layout {
+  let best = layouts[0]!;
+  let bestCount = -1;
+  for (const layout of layouts) {
+    const present = layout.onnx.filter((o) => ctx.exists(o.file)).length;
+    if (present === layout.onnx.length) return layout;
+    if (present > bestCount) {
+      best = layout;
+      bestCount = present;
+    }
+  }
+  return best;
+}
+
+/** `.partial` files are downloads that stopped: the model next to them is incomplete or missing. */
+function partialDownloads(root: string, entry: string | undefined): string[] {
+  if (entry !== undefined) return existsSync(join(root, `${entry}.partial`)) ? [`${entry}.partial`] : [];
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (d.isDirectory() && depth < 4) walk(join(dir, d.name), depth + 1);
+      else if (d.isFile() && d.name.endsWith('.partial')) found.push(toPosix(relative(root, join(dir, d.name))));
+    }
+  };
+  walk(root, 0);
+  return found;
+}
+
+function checkFileRule(root: string, rule: FileRule): { problems: ValidationProblem[]; file?: string } {
+  const file = rule.anyOf.find((f) => existsSync(join(root, f)));
+  if (!file) {
+    const want = rule.anyOf[0]!;
+    const alternatives = rule.anyOf.length > 1 ? ` (or ${rule.anyOf.slice(1).join(', ')})` : '';
+    const hint = rule.hint ? `; ${rule.hint}` : '';
+    return {
+      problems: [
+        { code: 'missing-file', file: want, expected: rule.what, found: 'no file', message: `${want} is missing: ${rule.what}${alternatives} should be at ${join(root, want)}${hint}` },
+      ],
+    };
+  }
+  if (rule.json) {
+    try {
+      JSON.parse(readFileSync(join(root, file), 'utf8'));
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return { file, problems: [{ code: 'bad-json', file, expected: 'valid JSON', found: why, message: `${file} is not valid JSON (${why}); a download that did not finish? Get it again` }] };
+    }
+  }
+  return { file, problems: [] };
+}
+
+function alternativesHint(layouts: Layout[], chosen: Layout): string {
+  const others = layouts.filter((l) => l !== chosen);
+  if (others.length === 0) return '';
+  return ` (or, for ${others.map((l) => `${l.description}: ${l.onnx.map((o) => o.file).join(' + ')}`).join('; ')})`;
+}
+
+function resolveTarget(role: ModelRole, path: string): { root: string; entry?: string } {
+  const abs = resolve(path);
+  if (role === 'classifier' && existsSync(abs) && statSync(abs).isFile()) return { root: dirname(abs), entry: basename(abs) };
+  return { root: abs };
+}
+
+/**
+ * Checks a model folder (or, for the classifier, a single .onnx file) against its role's contract without
+ * running anything: every required file, each ONNX file's declared inputs and outputs, and its external data.
+ */
+export function validateModel(role: ModelRole, path: string): ValidationReport {
+  const { root, entry } = resolveTarget(role, path);
+  const report: ValidationReport = { role, root, entry, layout: '', ok: false, problems: [], onnx: {}, io: {}, files: [] };
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    report.problems.push({ code: 'missing-file', file: '.', expected: 'a model folder', found: 'nothing', message: `${root} does not exist or is not a folder` });
+    return report;
+  }
+  const ctx = layoutContext(root, entry);
+  const layouts = ROLE_CONTRACTS[role].layouts(ctx);
+  const layout = chooseLayout(layouts, ctx);
+  report.layout = layout.id;
+  const problems = report.problems;
+
+  for (const partial of partialDownloads(root, entry)) {
+    const target = partial.slice(0, -'.partial'.length);
+    problems.push({
+      code: 'partial-download',
+      file: partial,
+      expected: target,
+      found: 'an unfinished download',
+      message: `${partial}: the download of ${target} did not finish; run the download again to resume it (or delete ${partial})`,
+    });
+  }
+  problems.push(...(layout.configProblems ?? []));
+  for (const rule of layout.files) {
+    const r = checkFileRule(root, rule);
+    problems.push(...r.problems);
+    if (r.file) report.files.push(r.file);
+  }
+
+  const matched: MatchedTensors = {};
+  for (const rule of layout.onnx) {
+    const abs = join(root, rule.file);
+    if (!existsSync(abs)) {
+      problems.push({
+        code: 'missing-file',
+        file: rule.file,
+        expected: rule.what,
+        found: 'no file',
+        message: `${rule.file} is missing: ${rule.what} should be at ${abs}${alternativesHint(layouts, layout)}`,
+      });
+      continue;
+    }
+    report.files.push(rule.file);
+    const read = readOnnxFile(abs, rule.file);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const sig = read.signature;
+    report.onnx[rule.file] = sig;
+    matched[rule.file] = {};
+    problems.push(...checkOnnxTensors(rule, sig.inputs, sig.outputs, matched[rule.file]!));
+    problems.push(...checkExternalData(root, rule.file, sig.externalData));
+    for (const need of externalDataNeeds(rule.file, sig.externalData).keys()) if (!report.files.includes(need)) report.files.push(need);
+  }
+  if (layout.crossCheck) problems.push(...layout.crossCheck(matched));
+
+  for (const [file, tensors] of Object.entries(matched)) {
+    report.io[file] = Object.fromEntries(Object.entries(tensors).map(([canonical, t]) => [canonical, t.name]));
+  }
+  report.ok = problems.length === 0;
+  return report;
+}
+
+/** validateModel, throwing ModelValidationError (carrying the report) when anything is wrong. */
+export function assertValidModel(role: ModelRole, path: string): ValidationReport {
+  const report = validateModel(role, path);
+  if (!report.ok) throw new ModelValidationError(report);
+  return report;
+}

@@ -1,0 +1,10 @@
+export { Rng } from './prng';
+export { buildTinyClassifier, RESNET50_SHAPES, type ClassifierOptions } from './classifier';
+export { writeTinyClassifier } from './write-classifier';
+export { buildClipTextModel, type ClipTextOptions } from './clip-text';
+export { buildClipVisionModel, type ClipVisionOptions } from './clip-vision';
+export { buildClipTokenizerFiles, DEFAULT_TOKENIZER_WORDS, type ClipTokenizerOptions } from './clip-tokenizer';
+export { buildTinyClip, writeTinyClip, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, type TinyClip, type TinyClipOptions } from './clip';
+export { buildInpaintUnet, SD2_UNET_SHAPES, type UnetOptions } from './sd-unet';
+export { buildVaeDecoder, buildVaeEncoder, SD_VAE_SHAPES, type VaeOptions } from './sd-vae';
+export { buildTinySdInpaint, writeTinySdInpaint, SD2_INPAINT_SCHEDULER, VAE_SCALING_FACTOR, type TinySdInpaint, type TinySdInpaintOptions } from './sd-inpaint';

@@ -1,0 +1,19 @@
+export type { onnx } from './proto';
+export { loadModel, saveModel, decodeModel, type ModelProto } from './model-io';
+export { tensorToArray, makeTensor, tensorDims, type TensorArray } from './tensor';
+export { GraphBuilder, makeValueInfo, type Dim } from './graph-builder';
+export { TensorDataType, AttributeType, type ElemTypeName } from './data-types';
+export { type AttrValue } from './attributes';
+export { vjp, type VjpOptions } from './autodiff/vjp';
+export { gradientRegistry } from './autodiff/registry';
+export type { GradientRule, GradientContext } from './autodiff/rule-types';
+export { MissingGradientError, UnsupportedGradientError } from './autodiff/errors';
+export {
+  createSession,
+  runModel,
+  providerOrder,
+  type ProviderName,
+  type SessionHandle,
+  type CreateSessionOptions,
+} from './session';
+export { onnxInfo, onnxVjp } from './cli';

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import type { AssignLabelsParams } from '../../../shared/api/routes/assign';
+import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
+import { assignNegativeLabels, fillTemplate, matrix, negLabelScore, NEGLABEL_CLASS_TEMPLATE, type Matrix } from '../../ood';
+import type { ClipEncoder } from '../features';
+import { indTrainClasses } from '../mine-labels/ind-classes';
+import { openProjectClip } from '../mine-labels/project-clip';
+import { groupCountFor, labelFeatures, selectedNegatives } from '../mine-labels/selected-negatives';
+import { TextFeatureMemo } from '../mine-labels/text-features';
+
+export const ASSIGN_LABELS_JOB_KIND = 'labels.assign';
+/** Candidates per job item (one image-encoder batch or two). */
+export const ASSIGN_BATCH = 64;
+
+export interface AssignItem {
+  candidateIds: number[];
+}
+
+export function assignItems(candidateIds: number[]): { key: string; payload: AssignItem }[] {
+  const items: { key: string; payload: AssignItem }[] = [];
+  for (let i = 0; i < candidateIds.length; i += ASSIGN_BATCH) {
+    const ids = candidateIds.slice(i, i + ASSIGN_BATCH);
+    items.push({ key: `candidates ${ids[0]}–${ids[ids.length - 1]}`, payload: { candidateIds: ids } });
+  }
+  return items;
+}
+
+interface AssignState {
+  encoder: ClipEncoder;
+  labelIds: number[];
+  negatives: Matrix;
+  classes: Matrix;
+  ngroups: number;
+}
+
+let state: AssignState | null = null;
+
+/**
+ * 'labels.assign' (SYNOOD.md §5): each candidate's CLIP feature gets the top-1 of softmax(100·cos) over the
+ * selected negative labels only, recorded in label_assignments and, unless a curator relabelled it, on the
+ * candidate itself. Its grouped NegLabel score (§4) is stored too, so curators can sort by it.
+ */
+export const assignLabelsHandler: JobHandler<AssignLabelsParams, AssignItem> = {
+  kind: ASSIGN_LABELS_JOB_KIND,
+  touches: 'candidates',
+  async prepare(ctx: JobContext) {
+    const db = ctx.project.db;
+    const { encoder } = await openProjectClip(ctx.project);
+    const texts = new TextFeatureMemo(encoder);
+    const negatives = selectedNegatives(db);
+    const classes = indTrainClasses(db);
+    const d = encoder.dim;
+    state = {
+      encoder,
+      labelIds: negatives.map((n) => n.id),
+      negatives: matrix(await labelFeatures(texts, negatives), negatives.length, d),
+      classes: matrix(await texts.encode(classes.names.map((n) => fillTemplate(NEGLABEL_CLASS_TEMPLATE, n))), classes.names.length, d),
+      ngroups: groupCountFor(negatives.length),
+    };
+  },
+  async runItem(ctx, _params, item) {
+    const s = state!;
+    const db = ctx.project.db;
+    const read = db.prepare('SELECT id, file_path FROM candidates WHERE id = ?');
+    // A candidate deleted since the job was queued simply drops out.
+    const rows = item.payload.candidateIds.map((id) => read.get(id) as { id: number; file_path: string } | undefined).filter((r) => r !== undefined);
+    if (rows.length === 0) return () => {};
+    let feats: Float32Array;
+    try {
+      feats = await s.encoder.encodeImages(rows.map((r) => path.join(ctx.project.paths.root, r.file_path)));
+    } catch (e) {
+      throw new ItemError(`could not encode candidate images ${rows[0]!.id}–${rows[rows.length - 1]!.id}: ${(e as Error).message}`);
+    }
+    const images = matrix(feats, rows.length, s.encoder.dim);
+    const assigned = assignNegativeLabels(images, s.negatives, { normalize: true });
+    const scores = negLabelScore(images, s.classes, s.negatives, { normalize: true, ngroups: s.ngroups });
+    const now = Date.now();
+    return (tx) => {
+      const history = tx.prepare("INSERT INTO label_assignments (candidate_id, label_id, prob, margin, source, created_at) VALUES (?, ?, ?, ?, 'model', ?)");
+      const score = tx.prepare('UPDATE candidates SET neglabel_score = ? WHERE id = ?');
+      // A curator's relabel (label_source 'human') always wins over the model.
+      const label = tx.prepare("UPDATE candidates SET label_id = ?, label_margin = ?, label_source = 'model' WHERE id = ? AND label_source IS NOT 'human'");
+      rows.forEach((r, i) => {
+        const labelId = s.labelIds[assigned.label[i]!]!;
+        history.run(r.id, labelId, assigned.prob[i]!, assigned.margin[i]!, now);
+        score.run(scores[i]!, r.id);
+        label.run(labelId, assigned.margin[i]!, r.id);
+      });
+    };
+  },
+  async dispose() {
+    await state?.encoder.release();
+    state = null;
+  },
+};

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import type { JobHandler } from '../../jobs/handler';
+import type { Db } from '../../store/db';
+import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
+import { findModel } from '../model-roles';
+import { ClipNounDescriber } from './clip-noun-describer';
+import { contextPrompt } from './context-prompt';
+import { openRegisteredClip } from './job-clip';
+import { stageImage } from './job-image';
+import type { Describer } from './types';
+import { VlmDescriber } from './vlm-describer';
+
+/** What services/prompts.ts queues: no parameters, one item per image. */
+export type DescribeParams = Record<string, never>;
+export interface DescribeItemPayload {
+  imageId: number;
+}
+
+interface Loaded {
+  describer: Describer;
+  /** Stored in prompt_versions.model: which describer wrote the version, and from which folder. */
+  label: string;
+  release(): Promise<void>;
+}
+
+/**
+ * The describer a project can run: the VLM when one is registered (the paper's LLaVA step), otherwise the
+ * VLM-free CLIP-noun describer over the registered CLIP model. Neither → the job fails before any item.
+ */
+async function loadDescriber(db: Db): Promise<Loaded> {
+  const vlm = findModel(db, 'vlm');
+  if (vlm) {
+    const describer = await VlmDescriber.load(vlm.path);
+    return { describer, label: `vlm:${path.basename(vlm.path)}`, release: () => describer.release() };
+  }
+  if (!findModel(db, 'clip')) {
+    throw new Error('no vlm or clip model is registered in this project: import a VLM (or a CLIP model for the noun describer) first');
+  }
+  const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db));
+  return { describer: new ClipNounDescriber({ encoder }), label: `clip-nouns:${path.basename(dir)}`, release: () => encoder.release() };
+}
+
+/**
+ * Job kind 'describe.images': each item describes one InD image and appends a NEW prompt version (author
+ * 'model'), so earlier versions, human edits included, stay in the history; the newest is the current one.
+ */
+function createDescribeHandler(): JobHandler<DescribeParams, DescribeItemPayload> {
+  let loaded: Loaded | null = null;
+  return {
+    kind: 'describe.images',
+    touches: 'prompts',
+    async prepare(ctx) {
+      loaded = await loadDescriber(ctx.project.db);
+    },
+    async runItem(ctx, _params, item) {
+      if (!loaded) throw new Error('describe.images: runItem before prepare');
+      const image = stageImage(ctx.project.db, ctx.project.paths.root, item.payload.imageId);
+      const { rawAnswer, elements } = await loaded.describer.describe(image.abs, image.className ?? '');
+      const prompt = contextPrompt(rawAnswer);
+      const model = loaded.label;
+      return (db) => {
+        // The version number is taken inside the commit's transaction: a human edit saved meanwhile is not overwritten.
+        const next = ((db.prepare('SELECT max(version) FROM prompt_versions WHERE image_id = ?').pluck().get(image.id) as number | null) ?? 0) + 1;
+        db.prepare("INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, 'model', ?, ?, ?, ?, ?)").run(
+          image.id,
+          next,
+          model,
+          rawAnswer,
+          JSON.stringify(elements),
+          prompt,
+          Date.now(),
+        );
+      };
+    },
+    async dispose() {
+      const l = loaded;
+      loaded = null;
+      await l?.release();
+    },
+  };
+}
+
+export const describeHandler = createDescribeHandler();

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../../files/atomic';
+import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
+import type { Db } from '../../store/db';
+import { downsampleCurve, evaluateOodSets, rocCurve, scoreHistogram } from '../../ood';
+import type { EvaluationCurves } from '../../../shared/api/routes/evaluations';
+import type { ClipEncoder } from '../features';
+import { openProjectClip } from '../mine-labels/project-clip';
+import { resolveTuning, type RequestedSwitches, type ResolvedTuning } from './job-tuned';
+import { scoringTexts, type ScoringTexts } from './job-text-inputs';
+import { synoodScore } from './synood-score';
+
+export const EVALUATE_RUN_JOB_KIND = 'evaluate.run';
+
+/** What src/main/services/evaluations.ts queues: one item per OOD set, payload { oodDatasetId }. */
+export interface EvaluateParams {
+  runId: number;
+  indDatasetId?: number;
+  switches: RequestedSwitches;
+}
+
+/** Every score of one evaluation item, kept beside the run for re-analysis outside the studio. */
+export function evaluationScoresFile(runsDir: string, runId: number, jobId: number, oodDatasetId: number): string {
+  return path.join(runsDir, String(runId), 'evaluations', `job-${jobId}-ood-${oodDatasetId}.json`);
+}
+
+const ROC_POINTS = 1000;
+const HISTOGRAM_BINS = 50;
+
+interface EvalState {
+  encoder: ClipEncoder;
+  texts: ScoringTexts;
+  tuning: ResolvedTuning;
+  indScores: Float32Array;
+  indNames: string[];
+}
+
+let state: EvalState | null = null;
+
+function datasetImages(db: Db, datasetId: number): string[] {
+  return db.prepare('SELECT path FROM images WHERE dataset_id = ? AND skip_reason IS NULL ORDER BY id').pluck().all(datasetId) as string[];
+}
+
+function score(s: Pick<EvalState, 'texts' | 'tuning'>, images: Float32Array): Float32Array {
+  const t = s.texts;
+  return synoodScore({ dim: t.dim, images, classes: t.classes, negatives: t.negatives }, s.tuning.tuned, s.tuning.switches, { ngroups: t.ngroups }).scores;
+}
+
+/**
+ * 'evaluate.run' (SYNOOD.md §8): InD test scores once per job start, then per OOD set its scores, AUROC, both
+ * FPR95 conventions, AUPR in/out, a ROC curve of at most 1000 points and shared-bin histograms.
+ */
+export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: number }> = {
+  kind: EVALUATE_RUN_JOB_KIND,
+  touches: 'runs',
+  async prepare(ctx: JobContext, params: EvaluateParams) {
+    const db = ctx.project.db;
+    const indSets = (
+      params.indDatasetId !== undefined
+        ? db.prepare("SELECT id, name FROM datasets WHERE id = ? AND kind = 'ind-test'").all(params.indDatasetId)
+        : db.prepare("SELECT id, name FROM datasets WHERE kind = 'ind-test' ORDER BY id").all()
+    ) as { id: number; name: string }[];
+    if (indSets.length === 0) throw new Error('no InD test dataset: import one under Datasets (role: InD test)');
+    const indImages = indSets.flatMap((d) => datasetImages(db, d.id));
+    if (indImages.length === 0) throw new Error(`InD test dataset ${indSets.map((d) => `'${d.name}'`).join(', ')} has no usable images`);
+    const { encoder } = await openProjectClip(ctx.project);
+    const texts = await scoringTexts(db, encoder);
+    const tuning = resolveTuning(db, ctx.project.paths.runs, params.runId, params.switches, texts.negativeIds, texts.dim);
+    const feats = await encoder.encodeImages(indImages.map((p) => path.join(ctx.project.paths.root, p)));
+    state = { encoder, texts, tuning, indScores: new Float32Array(0), indNames: indSets.map((d) => d.name) };
+    state.indScores = score(state, feats);
+  },
+  async runItem(ctx, params, item) {
+    const s = state!;
+    const db = ctx.project.db;
+    const { oodDatasetId } = item.payload;
+    const set = db.prepare("SELECT id, name FROM datasets WHERE id = ? AND kind = 'ood-test'").get(oodDatasetId) as { id: number; name: string } | undefined;
+    if (!set) throw new ItemError(`OOD test dataset ${oodDatasetId} no longer exists`);
+    const images = datasetImages(db, set.id);
+    if (images.length === 0) throw new ItemError(`OOD test dataset '${set.name}' has no usable images`);
+    const oodScores = score(s, await s.encoder.encodeImages(images.map((p) => path.join(ctx.project.paths.root, p))));
+    const m = evaluateOodSets(s.indScores, [{ name: set.name, scores: oodScores }]).sets[0]!.metrics;
+    const roc = downsampleCurve(rocCurve(s.indScores, oodScores), ROC_POINTS);
+    const hist = scoreHistogram(s.indScores, oodScores, HISTOGRAM_BINS);
+    const curves: EvaluationCurves = { roc: { fpr: Array.from(roc.fpr), tpr: Array.from(roc.tpr) }, hist: { edges: Array.from(hist.edges), ind: Array.from(hist.ind), ood: Array.from(hist.ood) } };
+    const switches = { ...s.tuning.record, ngroups: s.texts.ngroups, negatives: s.texts.negativeIds.length, classes: s.texts.classNames.length, indDatasets: s.indNames, featurePrep: s.encoder.prep };
+    writeFileAtomic(evaluationScoresFile(ctx.project.paths.runs, params.runId, ctx.jobId, set.id), JSON.stringify({ ind: Array.from(s.indScores), ood: Array.from(oodScores), switches }));
+    return (tx) => {
+      tx.prepare(
+        'INSERT INTO evaluations (run_id, ood_dataset_id, ood_name, auroc, fpr95_mos, fpr95_openood, aupr_in, aupr_out, n_ind, n_ood, switches_json, curves_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(params.runId, set.id, set.name, m.auroc, m.fpr95Mos, m.fpr95OpenOod, m.auprIn, m.auprOut, m.nInd, m.nOod, JSON.stringify(switches), JSON.stringify(curves), Date.now());
+    };
+  },
+  async dispose() {
+    await state?.encoder.release();
+    state = null;
+  },
+};

@@ -1,0 +1,8 @@
+export type { ClipEncoder, ImageInput, ProgressCallback } from './clip-encoder';
+export { createOnnxClipEncoder, type OnnxClipEncoderOptions } from './onnx-clip-encoder';
+export { createTransformersClipEncoder, type TransformersClipEncoderOptions, type TransformersPreprocessing } from './transformers-clip-encoder';
+export { preprocessInto, preprocessingKey, resizedShape, CLIP_MEAN, CLIP_STD, type ClipPreprocessing } from './clip-preprocess';
+export { MemoryFeatureCache, type FeatureCache } from './feature-cache';
+export { encodeImagesCached, sha256Hex, type CachedEncodingOptions } from './cached-image-encoding';
+export { sha256OfModelFile } from './model-hash';
+export { loadLocalTokenizer, type TextTokenizer, type TokenizedTexts } from './tokenize';

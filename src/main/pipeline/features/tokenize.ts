@@ -1,0 +1,31 @@
+import { AutoTokenizer, env } from '@huggingface/transformers';
+import { basename, dirname } from 'node:path';
+
+export interface TokenizedTexts {
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  batch: number;
+  length: number;
+}
+
+export type TextTokenizer = (texts: string[]) => TokenizedTexts;
+
+/**
+ * A CLIP tokenizer read from a local folder (tokenizer.json + tokenizer_config.json), never from the hub.
+ * Pads to the longest text of the call and truncates at the model's max length (77 for CLIP); CLIP's text
+ * model is causal and pools at the EOS token, so padding does not change the embedding.
+ */
+export async function loadLocalTokenizer(folder: string): Promise<TextTokenizer> {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(folder);
+  const tokenizer = await AutoTokenizer.from_pretrained(basename(folder), { local_files_only: true });
+  return (texts) => {
+    const enc = tokenizer(texts, { padding: true, truncation: true, return_tensor: true }) as unknown as {
+      input_ids: { data: BigInt64Array; dims: number[] };
+      attention_mask: { data: BigInt64Array; dims: number[] };
+    };
+    const [batch, length] = enc.input_ids.dims as [number, number];
+    return { inputIds: enc.input_ids.data, attentionMask: enc.attention_mask.data, batch, length };
+  };
+}

@@ -1,0 +1,14 @@
+export { denoise, planSampling, type SamplingOptions, type SamplingPlan } from './denoise';
+export { GaussianNoise } from './gaussian-noise';
+export { energyAndMsp, generateCandidate, releaseGuidance, type Candidate, type CandidateOptions, type CandidateTimings } from './guidance';
+export { IMAGENET_MEAN, IMAGENET_STD, loadGuidanceClassifier, type GuidanceClassifier, type GuidanceClassifierOptions } from './guidance/classifier';
+export { buildGuidanceModels, type GuidanceGraphSpec, type GuidanceModels } from './guidance/guidance-graph';
+export { GuidanceRunner, type GuidanceEvaluation } from './guidance/guidance-runner';
+export { OBJECTIVES, usesGradient, type Objective, type ObjectiveOptions } from './guidance/objectives';
+export { encodePng, loadImageForDiffusion, unitImageToRgb, type RgbImage } from './image-io';
+export { prepareInpaintConditioning, type InpaintConditioning } from './inpaint-conditioning';
+export { INPAINT_FOLDER_FILES, loadInpaintModels, type InpaintModelIo, type InpaintModelOptions, type InpaintModels } from './inpaint-models';
+export * from './schedulers';
+export { ModelFolderError } from './session-contract';
+export { encodeGuidancePrompts, encodePrompt, type GuidanceConditioning, type PromptEmbedding } from './text-conditioning';
+export { encodeLatent } from './vae';

@@ -1,0 +1,33 @@
+import { ItemError } from '../../jobs/handler';
+import type { Db } from '../../store/db';
+import type { Objective } from './guidance/objectives';
+
+export interface CandidatePrompt {
+  text: string;
+  /** The context-prompt version used; null for neg-text2img, whose prompt comes from a negative label. */
+  promptVersionId: number | null;
+}
+
+/** The "Neg Image" baseline's prompt: the label is what the image should show, with no source to repaint. */
+export const NEG_IMAGE_TEMPLATE = 'A photo of a {}.';
+
+/**
+ * The diffusion prompt of one item. Context objectives use the version pinned when the job was queued (later
+ * edits do not change a queued item). neg-text2img draws a selected negative label, fixed by (image, seed) so
+ * a redone item asks for the same one.
+ */
+export function candidatePrompt(db: Db, objective: Objective, item: { imageId: number; seed: number; promptVersionId: number | null }): CandidatePrompt {
+  if (objective === 'neg-text2img') {
+    const n = db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number;
+    if (n === 0) throw new ItemError('neg-text2img needs selected negative labels: mine them first');
+    const pick = (item.imageId * 7919 + item.seed) % n;
+    const word = db.prepare('SELECT word FROM neg_labels WHERE selected = 1 ORDER BY id LIMIT 1 OFFSET ?').pluck().get(pick) as string;
+    return { text: NEG_IMAGE_TEMPLATE.replace('{}', word), promptVersionId: null };
+  }
+  const row =
+    item.promptVersionId === null
+      ? undefined
+      : (db.prepare('SELECT prompt FROM prompt_versions WHERE id = ? AND image_id = ?').get(item.promptVersionId, item.imageId) as { prompt: string } | undefined);
+  if (!row) throw new ItemError('no context prompt; run Describe first');
+  return { text: row.prompt, promptVersionId: item.promptVersionId };
+}

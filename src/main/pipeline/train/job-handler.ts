@@ -1,0 +1,106 @@
+import type { Db } from '../../store/db';
+import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
+import type { OpenProject } from '../../project/project';
+import type { ClipEncoder } from '../features';
+import { openProjectClip } from '../mine-labels/project-clip';
+import { TextFeatureMemo } from '../mine-labels/text-features';
+import { readCheckpoint } from './checkpoint';
+import { trainOneEpoch, type EpochHooks } from './job-epoch';
+import { runFiles, runRelative } from './job-paths';
+import { markRunFailed, markRunStarted } from './job-run-row';
+import { TrainingDivergedError, type StepMetrics } from './training-loop';
+
+/** What runs.ts queues: one item per epoch, payload { epoch } (1-based). */
+export interface TrainJobParams<C> {
+  runId: number;
+  seed: number;
+  config: C;
+}
+
+export interface LoadedStage<D> {
+  data: D;
+  /** What the run trained on, merged into runs.data_json. */
+  summary: Record<string, unknown>;
+  /** neg_labels ids of the M' labels, in row order. */
+  labelIds: number[];
+}
+
+/** The parts that differ between the two fine-tuning stages. */
+export interface TrainingStage<C extends { epochs: number; batchSize: number }, D> {
+  kind: string;
+  load(project: OpenProject, runId: number, encoder: ClipEncoder, texts: TextFeatureMemo): Promise<LoadedStage<D>>;
+  numSamples(data: D): number;
+  train(data: D, config: C, seed: number, hooks: EpochHooks): Promise<unknown>;
+  /** Writes the trained weights (from the final checkpoint's parameters); returns the file written. */
+  writeOutput(runDir: ReturnType<typeof runFiles>, params: Record<string, Float32Array>, loaded: LoadedStage<D>): string;
+}
+
+function writeMetrics(db: Db, runId: number, steps: StepMetrics[]): void {
+  // Keyed by (run, name, step): an epoch redone after a crash overwrites its rows, never adds to them.
+  const put = db.prepare('INSERT OR REPLACE INTO run_metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?)');
+  for (const s of steps) {
+    const step = s.globalStep + 1;
+    put.run(runId, 'loss', step, s.epoch + 1, s.loss);
+    put.run(runId, 'accuracy', step, s.epoch + 1, s.accuracy);
+    put.run(runId, 'lr', step, s.epoch + 1, s.lr);
+  }
+}
+
+/**
+ * A durable training job (SYNOOD.md §6/§7): `prepare` loads and encodes the run's data once per job-process start,
+ * each item trains one epoch from the run's checkpoint, the last one writes the trained weights and completes the
+ * run. A diverged step fails the run with its reason and keeps the earlier checkpoints.
+ */
+export function trainingJobHandler<C extends { epochs: number; batchSize: number }, D>(stage: TrainingStage<C, D>): JobHandler<TrainJobParams<C>, { epoch: number }> {
+  let loaded: LoadedStage<D> | null = null;
+  return {
+    kind: stage.kind,
+    touches: 'runs',
+    async prepare(ctx: JobContext, params: TrainJobParams<C>) {
+      const { db } = ctx.project;
+      let clip: Awaited<ReturnType<typeof openProjectClip>> | undefined;
+      try {
+        clip = await openProjectClip(ctx.project);
+        loaded = await stage.load(ctx.project, params.runId, clip.encoder, new TextFeatureMemo(clip.encoder));
+        markRunStarted(db, params.runId, { ...loaded.summary, featurePrep: clip.encoder.prep, dim: clip.encoder.dim }, { clip: clip.model.sha256, clipVision: clip.encoder.modelSha256 });
+      } catch (e) {
+        markRunFailed(db, params.runId, (e as Error).message);
+        throw e;
+      } finally {
+        // Features are in memory now; the encoder is not needed for the epochs.
+        await clip?.encoder.release();
+      }
+    },
+    async runItem(ctx, params, item) {
+      const { db, paths } = ctx.project;
+      const { runId, config } = params;
+      const data = loaded!;
+      const epoch = item.payload.epoch;
+      const files = runFiles(paths.runs, runId);
+      const stepsPerEpoch = Math.ceil(stage.numSamples(data.data) / config.batchSize);
+      let steps: StepMetrics[];
+      try {
+        steps = await trainOneEpoch(epoch, stepsPerEpoch, files, ctx.signal, (hooks) => stage.train(data.data, config, params.seed, hooks));
+      } catch (e) {
+        if (e instanceof ItemError) throw e;
+        markRunFailed(db, runId, (e as Error).message);
+        if (e instanceof TrainingDivergedError) throw new ItemError(e.message);
+        throw e;
+      }
+      const last = epoch === config.epochs;
+      const output = last ? stage.writeOutput(files, readCheckpoint(files.checkpoint).params, data) : null;
+      return (tx) => {
+        writeMetrics(tx, runId, steps);
+        tx.prepare('UPDATE runs SET checkpoint_path = ? WHERE id = ?').run(runRelative(runId, files.checkpoint), runId);
+        if (output) {
+          const row = tx.prepare('SELECT data_json FROM runs WHERE id = ?').pluck().get(runId) as string;
+          const dataJson = { ...(JSON.parse(row) as Record<string, unknown>), weights: runRelative(runId, output) };
+          tx.prepare("UPDATE runs SET status = 'completed', error = NULL, finished_at = ?, data_json = ? WHERE id = ?").run(Date.now(), JSON.stringify(dataJson), runId);
+        }
+      };
+    },
+    async dispose() {
+      loaded = null;
+    },
+  };
+}

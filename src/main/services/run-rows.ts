@@ -1,0 +1,53 @@
+import type { Run, RunKind } from '../../shared/api/routes/runs';
+import type { Db } from '../store/db';
+import { ApiError } from '../../shared/api/errors';
+import { averageOf, latestEvaluations } from './evaluation-rows';
+
+export interface RunDbRow {
+  id: number;
+  kind: string;
+  name: string;
+  config_json: string;
+  seed: number;
+  model_hashes_json: string;
+  data_json: string;
+  status: Run['status'];
+  error: string | null;
+  checkpoint_path: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+const KINDS: readonly string[] = ['zero-shot', 'projection', 'labels'];
+
+/** The job that trains or evaluates a run carries its id in its params. */
+export function runJobId(db: Db, runId: number): number | null {
+  return (db.prepare("SELECT id FROM jobs WHERE kind LIKE 'train.%' AND json_extract(params_json, '$.runId') = ? ORDER BY id DESC LIMIT 1").pluck().get(runId) as number | undefined) ?? null;
+}
+
+export function runDbRow(db: Db, id: number): RunDbRow {
+  const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+  if (!r) throw new ApiError('not_found', `run ${id} does not exist`);
+  return r;
+}
+
+export function toRun(db: Db, r: RunDbRow): Run {
+  const avg = averageOf(latestEvaluations(db, r.id));
+  const sets = db.prepare('SELECT count(DISTINCT ood_name) FROM evaluations WHERE run_id = ?').pluck().get(r.id) as number;
+  return {
+    id: r.id,
+    // Runs written by a stage this build does not know still list, as the kind closest in meaning.
+    kind: (KINDS.includes(r.kind) ? r.kind : 'projection') as RunKind,
+    name: r.name,
+    status: r.status,
+    error: r.error,
+    seed: r.seed,
+    checkpointPath: r.checkpoint_path,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    jobId: runJobId(db, r.id),
+    average: avg ? { auroc: avg.auroc, fpr95Mos: avg.fpr95Mos, sets } : null,
+  };
+}

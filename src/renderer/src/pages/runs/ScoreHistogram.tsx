@@ -1,0 +1,32 @@
+import { useRef } from 'react';
+import { Box, Stack, Typography } from '@mui/material';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EvaluationCurves } from '../../../../shared/api';
+import { ChartExport } from '../../components/ChartExport';
+
+/** InD vs OOD score counts on the shared bins the evaluation stored, as densities so unequal set sizes compare. */
+export function ScoreHistogram({ hist, title, exportName }: { hist: EvaluationCurves['hist']; title: string; exportName: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const nIn = hist.ind.reduce((a, b) => a + b, 0) || 1;
+  const nOut = hist.ood.reduce((a, b) => a + b, 0) || 1;
+  const data = hist.ind.map((c, b) => ({ x: ((hist.edges[b]! + hist.edges[b + 1]!) / 2).toFixed(2), InD: c / nIn, OOD: (hist.ood[b] ?? 0) / nOut }));
+  return (
+    <Box ref={box} data-testid={`chart-${exportName}`}>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+        <Typography variant="subtitle2">{title}</Typography>
+        <ChartExport target={box} name={exportName} />
+      </Stack>
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={data} barGap={0} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+          <XAxis dataKey="x" label={{ value: 'score S(x) (higher = more InD)', position: 'insideBottom', offset: -10 }} interval="preserveStartEnd" />
+          <YAxis tickFormatter={(v: number) => v.toFixed(2)} width={50} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
+          <Legend verticalAlign="top" height={24} />
+          <Bar dataKey="InD" fill="#1f77b4" fillOpacity={0.6} isAnimationActive={false} />
+          <Bar dataKey="OOD" fill="#d62728" fillOpacity={0.6} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </Box>
+  );
+}
