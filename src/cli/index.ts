@@ -5,6 +5,7 @@ import { CliError, EXIT, printResult, progressLine } from './output';
 import { withStudio } from './studio-call';
 import { registerOnnx } from './commands/onnx';
 import { registerMetrics } from './commands/metrics';
+import { registerDemo } from './commands/demo';
 
 const program = new Command();
 program.name('synood').description('SynOOD Studio, headless: the same services as the app').version('0.1.0').showHelpAfterError();
@@ -86,6 +87,7 @@ program
 
 registerOnnx(program);
 registerMetrics(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error & { exitCode?: number };

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelProto } from './model-io';
 import { saveModel } from './model-io';
@@ -42,12 +44,33 @@ function threadsFromEnv(): number | undefined {
   return n;
 }
 
-// Explicit choices are kept as given; the default order only keeps providers this onnxruntime build knows.
+/** CUDA needs its provider library beside the binding (installed by ONNXRUNTIME_NODE_INSTALL=cuda12); without it ORT only logs a load error. */
+function cudaLibraryPresent(): boolean {
+  try {
+    const binDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    return fs.existsSync(path.join(binDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
+/** WebGPU runs through Vulkan here: without an installable client driver (ICD) there is no adapter to find. */
+function vulkanDriverPresent(): boolean {
+  if (process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES) return true;
+  return ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'].some((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith('.json')));
+}
+
+/** Providers that failed to start once in this process are not tried again (each failed try costs time and log noise). */
+const failedProviders = new Set<ProviderName>();
+
+// Explicit choices are kept as given; the default order only keeps providers this onnxruntime build knows and
+// this machine can plausibly start.
 export function providerOrder(requested?: ProviderName[]): ProviderName[] {
   const explicit = requested ?? providersFromEnv();
   if (explicit) return explicit;
   const available = new Set(ort.listSupportedBackends().map((b) => b.name));
-  return KNOWN.filter((p) => p === 'cpu' || available.has(p));
+  const usable = (p: ProviderName) => p === 'cpu' || (available.has(p) && !failedProviders.has(p) && (p === 'cuda' ? cudaLibraryPresent() : vulkanDriverPresent()));
+  return KNOWN.filter(usable);
 }
 
 function modelBytes(model: string | Uint8Array | ModelProto): string | Uint8Array {
@@ -80,7 +103,11 @@ export async function createSession(
         release: () => session.release(),
       };
     } catch (err) {
-      failures.push(`${provider}: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      failures.push(`${provider}: ${message}`);
+      // Remember a provider that cannot start at all here (no adapter, missing library), not one that merely
+      // refused this model.
+      if (provider !== 'cpu' && /adapter|librar|Failed to load|provider/i.test(message)) failedProviders.add(provider);
     }
   }
   throw new Error(`no execution provider could load the model:\n${failures.join('\n')}`);
