@@ -1,12 +1,30 @@
-import { Studio } from '../main/root';
+import type { Studio } from '../main/root';
+import type { ApiErrorCode } from '../shared/api/errors';
 import { CliError, EXIT } from './output';
+import { loadStudio } from './lazy';
+import { noJobProcess } from './job-process-spawn';
+import { forkJobProcess } from '../main/jobs/supervisor';
 
-/** Runs one API route headless through the same Studio as the app; typed errors become exit codes. */
-export async function withStudio<T>(projectDir: string | undefined, fn: (call: (route: string, input: unknown) => Promise<any>, studio: Studio) => Promise<T>): Promise<T> {
-  const studio = new Studio({ transport: 'direct' });
-  const call = async (route: string, input: unknown) => {
+export type Call = (route: string, input: unknown) => Promise<any>;
+
+const EXIT_BY_CODE: Partial<Record<ApiErrorCode, number>> = {
+  invalid_input: EXIT.badInput,
+  not_found: EXIT.notFound,
+  conflict: EXIT.conflict,
+  no_project: EXIT.usage,
+};
+
+/**
+ * Runs API routes headless through the same Studio as the app; typed errors become exit codes. The Studio (and
+ * with it every pipeline module) is loaded only here, so `--help` and the file-only commands start fast. Only a
+ * command that waits for a job (`runJobs`) starts the job process; the others leave queued work queued.
+ */
+export async function withStudio<T>(projectDir: string | undefined, fn: (call: Call, studio: Studio) => Promise<T>, opts: { runJobs?: boolean } = {}): Promise<T> {
+  const { Studio } = loadStudio();
+  const studio = new Studio({ transport: 'direct', spawnJobProcess: opts.runJobs ? forkJobProcess : noJobProcess });
+  const call: Call = async (route, input) => {
     const r = await studio.call(route, input);
-    if (!r.ok) throw new CliError(r.error.message, r.error.code === 'invalid_input' ? EXIT.badInput : r.error.code === 'not_found' ? EXIT.notFound : EXIT.failure);
+    if (!r.ok) throw new CliError(r.error.message, EXIT_BY_CODE[r.error.code] ?? EXIT.failure);
     return r.value;
   };
   try {

@@ -26,6 +26,7 @@ import { compareHandlers } from './services/compare';
 import { mineLabelHandlers } from './services/mine-labels';
 import { assignHandlers } from './services/assign';
 import { selectHandlers } from './services/select';
+import { exportHandlers } from './services/export';
 import { dispatch } from './api/dispatch';
 
 export interface StudioOptions {
@@ -80,6 +81,7 @@ export class Studio {
       ...mineLabelHandlers(this.ctx),
       ...assignHandlers(this.ctx),
       ...selectHandlers(this.ctx),
+      ...exportHandlers(this.ctx),
     };
   }
 

@@ -61,8 +61,8 @@ describe('studio shell in Chromium (browser mode)', () => {
     await page.getByTestId('datasets-table').getByText('birds-and-boats').click();
     await page.getByTestId('image-strip').locator('img').first().waitFor();
     // Thumbnails come through the token-checked file route and really decode.
-    const loaded = await page.getByTestId('image-strip').locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
-    expect(loaded).toBeGreaterThan(10);
+    // (They decode asynchronously: wait for them rather than count the first instant.)
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="image-strip"] img')].filter((i) => (i as HTMLImageElement).naturalWidth > 0).length > 10, undefined, { timeout: 15_000 });
     await page.getByTestId('show-skipped').click();
     await page.getByTestId('skipped-table').getByText('corrupt image').waitFor();
     await page.getByTestId('nav-jobs').click();

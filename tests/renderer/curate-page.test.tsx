@@ -28,7 +28,7 @@ describe('Curate page over a real seeded studio', () => {
   it('shows the newest new candidates first with counts and the focused one in detail', async () => {
     // The seeder writes candidate k at created_at ascending with id, so the newest is the highest id.
     await screen.findByTestId('cand-40');
-    await waitFor(() => expect(screen.getByTestId('curate-counts').textContent).toMatch(/^40 in view · 40 new · 0 accepted · 0 rejected/));
+    await waitFor(() => expect(screen.getByTestId('curate-counts').textContent).toMatch(/^40 in view · of this slice 40 new · 0 accepted · 0 rejected/));
     const detail = await screen.findByTestId('candidate-detail');
     await within(detail).findByText('#40');
   });

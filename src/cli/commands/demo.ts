@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runDemo, DEMO_DISCLAIMER } from '../../main/demo/run-demo';
 import { printResult, progressLine } from '../output';
+import { loadDemo } from '../lazy';
 
 export function registerDemo(program: Command): void {
   program
@@ -11,6 +11,7 @@ export function registerDemo(program: Command): void {
     .option('--dir <dir>', 'where to write the demo data and project', path.join(os.homedir(), 'synood-demo'))
     .option('--json', 'machine-readable output')
     .action(async (o: { dir: string; json?: boolean }) => {
+      const { runDemo, DEMO_DISCLAIMER } = loadDemo();
       const log = o.json ? () => undefined : (line: string) => process.stdout.write(line + '\n');
       const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total) });
       printResult({ ...result, disclaimer: DEMO_DISCLAIMER }, !!o.json, () =>

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { onnxInfo, onnxVjp } from '../../main/onnx/cli';
+import { loadOnnxCli } from '../lazy';
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -11,6 +11,7 @@ export function registerOnnx(program: Command): void {
     .description('opset, inputs/outputs with shapes, op counts')
     .argument('<model>', '.onnx file (external data is not loaded)')
     .action((model: string) => {
+      const { onnxInfo } = loadOnnxCli();
       process.stdout.write(onnxInfo(path.resolve(model)) + '\n');
     });
   onnx
@@ -22,6 +23,7 @@ export function registerOnnx(program: Command): void {
     .requiredOption('-o, --out <file>', 'where to write the gradient model')
     .option('--keep-outputs', 'also output the original outputs')
     .action((model: string, o: { of: string[]; wrt: string[]; out: string; keepOutputs?: boolean }) => {
+      const { onnxVjp } = loadOnnxCli();
       const out = onnxVjp(path.resolve(model), { of: o.of, wrt: o.wrt, out: path.resolve(o.out), keepOutputs: !!o.keepOutputs });
       process.stdout.write(`wrote ${out} (inputs: original + ${o.of.map((n) => `grad_${n}`).join(', ')}; outputs: ${o.wrt.map((n) => `grad_${n}`).join(', ')})\n`);
     });

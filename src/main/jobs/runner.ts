@@ -96,6 +96,9 @@ export class JobRunner {
       this.store.setStatus(jobId, 'failed', (e as Error).message);
     } finally {
       await handler.dispose?.();
+      // A job may have added many rows: let SQLite refresh its planner statistics so gallery pages keep using
+      // their sort indexes (cheap when nothing changed much).
+      this.project.db.pragma('optimize');
     }
     this.emitState(jobId);
   }

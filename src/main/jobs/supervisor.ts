@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { JobProcessMessage, SupervisorMessage } from './messages';
 
 /**
@@ -11,7 +13,8 @@ export function jobProcessEntry(): { file: string; execArgv: string[] } {
   const built = path.join(__dirname, 'job-process.js');
   if (fs.existsSync(built)) return { file: built, execArgv: [] };
   const src = path.resolve(__dirname, 'job-process.ts');
-  if (fs.existsSync(src)) return { file: src, execArgv: ['--import', 'tsx'] };
+  // tsx by absolute URL: a bare `--import tsx` resolves from the working folder, which need not be this repo.
+  if (fs.existsSync(src)) return { file: src, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
   throw new Error(`job process entry not found next to ${__dirname}`);
 }
 

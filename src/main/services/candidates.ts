@@ -1,5 +1,6 @@
 import type { Handlers } from '../../shared/api';
-import type { CandidateRow } from '../../shared/api/routes/candidates';
+import type { CandidateFilter, CandidateRow } from '../../shared/api/routes/candidates';
+import type { Db } from '../store/db';
 import { candidateWhere, SORT_COLUMN } from './candidate-query';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { StudioContext } from './context';
@@ -13,12 +14,18 @@ LEFT JOIN classes cl ON cl.id = c.class_id
 LEFT JOIN neg_labels nl ON nl.id = c.label_id
 LEFT JOIN images si ON si.id = c.source_image_id`;
 
-export function candidateHandlers(ctx: StudioContext): Pick<Handlers, 'candidate.list'> {
+function countCandidates(db: Db, filter: CandidateFilter): number {
+  const w = candidateWhere(filter);
+  return (db.prepare(`SELECT count(*) FROM candidates c WHERE ${w.sql}`).pluck().get(...w.params) as number) ?? 0;
+}
+
+export function candidateHandlers(ctx: StudioContext): Pick<Handlers, 'candidate.list' | 'candidate.count'> {
   return {
-    'candidate.list': ({ filter, sort, desc, after, limit }) => {
+    'candidate.count': ({ filter }) => ({ total: countCandidates(ctx.project().db, filter) }),
+    'candidate.list': ({ filter, sort, desc, after, limit, withTotal }) => {
       const { db } = ctx.project();
       const col = SORT_COLUMN[sort];
-      const w = candidateWhere(filter);
+      const w = candidateWhere(filter, { forSortedPage: true });
       const cmp = desc ? '<' : '>';
       const dir = desc ? 'DESC' : 'ASC';
       // Keyset over (sort value, id). Rows whose sort value is NULL come after all others, paged by id alone.
@@ -57,8 +64,8 @@ export function candidateHandlers(ctx: StudioContext): Pick<Handlers, 'candidate
             return r.labelMargin;
         }
       };
-      // Counting every page would cost a scan each time; the first page carries the total.
-      const total = after ? null : ((db.prepare(`SELECT count(*) FROM candidates c WHERE ${w.sql}`).pluck().get(...w.params) as number) ?? 0);
+      // Counting every page would cost a scan each time: only a first page asked for it carries the total.
+      const total = after || !withTotal ? null : countCandidates(db, filter);
       return { items: pageItems, next: more && last ? encodeCursor({ v: sortValue(last), id: last.id }) : null, total };
     },
   };

@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Handlers } from '../../shared/api';
+import { ApiError } from '../../shared/api/errors';
 import type { ModelRow } from '../../shared/api/routes/models';
+import { importModel, insertModel, ModelValidationError, validateModel } from '../models';
+import type { Db } from '../store/db';
 import { parseJson } from './json';
 import type { StudioContext } from './context';
 
@@ -15,20 +20,64 @@ export function readValidation(text: string | null): ModelRow['validation'] {
   return { ok, summary };
 }
 
-export function modelHandlers(ctx: StudioContext): Pick<Handlers, 'model.list'> {
+interface ModelDbRow {
+  id: number;
+  role: ModelRow['role'];
+  path: string;
+  sha256: string;
+  validation_json: string | null;
+  provider: string | null;
+  created_at: number;
+}
+
+const COLUMNS = 'id, role, path, sha256, validation_json, provider, created_at';
+
+function toModelRow(r: ModelDbRow): ModelRow {
+  return { id: r.id, role: r.role, path: r.path, sha256: r.sha256, validation: readValidation(r.validation_json), provider: r.provider, createdAt: r.created_at };
+}
+
+/** A free folder name under models/ for a copy, so importing the same folder twice never overwrites the first copy. */
+function copyDestination(modelsDir: string, source: string): string {
+  const base = path.basename(path.resolve(source)).replace(/\.onnx$/i, '') || 'model';
+  for (let n = 1; ; n++) {
+    const dest = path.join(modelsDir, n === 1 ? base : `${base}-${n}`);
+    if (!fs.existsSync(dest)) return dest;
+  }
+}
+
+function requireSource(p: string): void {
+  if (!fs.existsSync(p)) throw new ApiError('not_found', `${p} does not exist`, [{ path: 'path', message: 'no such file or folder' }]);
+}
+
+function rowById(db: Db, id: number): ModelRow {
+  return toModelRow(db.prepare(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id) as ModelDbRow);
+}
+
+export function modelHandlers(ctx: StudioContext): Pick<Handlers, 'model.list' | 'model.validate' | 'model.import'> {
   return {
     'model.list': () => {
       const { db } = ctx.project();
-      const rows = db.prepare('SELECT id, role, path, sha256, validation_json, provider, created_at FROM models ORDER BY role, id DESC').all() as {
-        id: number;
-        role: ModelRow['role'];
-        path: string;
-        sha256: string;
-        validation_json: string | null;
-        provider: string | null;
-        created_at: number;
-      }[];
-      return rows.map((r) => ({ id: r.id, role: r.role, path: r.path, sha256: r.sha256, validation: readValidation(r.validation_json), provider: r.provider, createdAt: r.created_at }));
+      return (db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY role, id DESC`).all() as ModelDbRow[]).map(toModelRow);
+    },
+    'model.validate': ({ role, path: source }) => {
+      requireSource(source);
+      const r = validateModel(role, source);
+      return { ok: r.ok, role: r.role, root: r.root, layout: r.layout, problems: r.problems, files: r.files };
+    },
+    'model.import': async ({ role, path: source, copy }) => {
+      const { db, paths } = ctx.project();
+      requireSource(source);
+      try {
+        // A classifier given as a file is copied as a folder holding that file, like every other role.
+        const copyTo = copy ? copyDestination(paths.models, source) : undefined;
+        const { record } = await importModel({ role, source, ...(copyTo ? { copyTo } : {}) });
+        const stored = insertModel(db, record);
+        ctx.changed('models');
+        return rowById(db, stored.id);
+      } catch (err) {
+        if (err instanceof ModelValidationError) throw new ApiError('invalid_input', err.message, err.report.problems.map((p) => ({ path: p.file, message: p.message })));
+        throw err;
+      }
     },
   };
 }

@@ -1,8 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { schemaV1 } from './schema-v1';
+import { schemaV2 } from './schema-v2';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
-export const migrations: { version: number; name: string; sql: string }[] = [{ version: 1, name: 'initial schema', sql: schemaV1 }];
+export const migrations: { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'initial schema', sql: schemaV1 },
+  { version: 2, name: 'shard merges', sql: schemaV2 },
+];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -22,7 +22,8 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-export const JobKind = z.enum(['dataset.import', 'thumbnails.build']);
+/** Every job kind the job process runs (src/main/jobs/registry.ts maps each to its handler). */
+export const JobKind = z.enum(['dataset.import', 'describe.images', 'generate.candidates', 'labels.mine', 'labels.assign', 'train.projection', 'train.labels', 'evaluate.run']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const Job = z.object({

@@ -33,8 +33,9 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
   const cols = useRef(1);
   const labelInput = useRef<HTMLInputElement>(null);
   const pages = useCandidatePages(query);
-  const counts = useLive((a) => a.call('curation.counts', { filter: query.filter }), ['candidates', 'decisions'], [JSON.stringify(query.filter)]);
-  const anyCandidates = useLive((a) => a.call('candidate.list', { limit: 1 }), ['candidates']);
+  // Status counts ignore the status filter: they say how far curation of this slice has come.
+  const { status: _status, ...sliceFilter } = query.filter;
+  const counts = useLive((a) => a.call('curation.counts', { filter: sliceFilter }), ['candidates', 'decisions'], [JSON.stringify(sliceFilter)]);
   const undoState = useLive((a) => a.call('curation.state', {}), ['candidates', 'decisions']);
   const { refresh } = pages;
   useApiEvents((e) => e.type === 'data.changed' && e.entity === 'candidates' && refresh(), [refresh]);
@@ -134,22 +135,23 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
     cols.current = c;
   }, []);
 
-  if (anyCandidates.data && anyCandidates.data.total === 0)
-    return <EmptyState testId="curate-empty" text="No candidates to curate yet. Generate some from your InD images first; they appear here as they are written." action="Go to Generate" onAction={() => onNavigate('generate')} />;
   const c = counts.data;
+  const noneAtAll = c !== undefined && Object.keys(sliceFilter).length === 0 && c.new + c.accepted + c.rejected === 0;
+  if (noneAtAll)
+    return <EmptyState testId="curate-empty" text="No candidates to curate yet. Generate some from your InD images first; they appear here as they are written." action="Go to Generate" onAction={() => onNavigate('generate')} />;
   return (
     <Stack spacing={1} sx={{ flex: 1, minHeight: 0 }} data-testid="curate-page">
       <FilterBar query={query} onQuery={setQuery} classes={classes} label={labelFilter} onLabel={setLabelFilter} pairs={pairs} onPairs={setPairs} />
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="body2" data-testid="curate-counts">
-          {count.toLocaleString()} in view{c ? ` · ${c.new.toLocaleString()} new · ${c.accepted.toLocaleString()} accepted · ${c.rejected.toLocaleString()} rejected` : ''}
+          {count.toLocaleString()} in view{c ? ` · of this slice ${c.new.toLocaleString()} new · ${c.accepted.toLocaleString()} accepted · ${c.rejected.toLocaleString()} rejected` : ''}
         </Typography>
         {c && c.suggestedRejects > 0 && (
           <Chip
             size="small"
             color="warning"
             variant={isSuggestedView(query) ? 'filled' : 'outlined'}
-            label={`⚠ ${c.suggestedRejects.toLocaleString()} suggested rejects`}
+            label={`⚠ ${c.suggestedRejects.toLocaleString()} suggested rejects (high source-class prob.)`}
             onClick={() => setQuery(isSuggestedView(query) ? DEFAULT_QUERY : { ...SUGGESTED_REJECTS, filter: { ...SUGGESTED_REJECTS.filter, ...(query.filter.classId !== undefined ? { classId: query.filter.classId } : {}) } })}
             data-testid="suggested-rejects"
           />

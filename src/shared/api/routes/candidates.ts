@@ -53,10 +53,17 @@ const Decision = z.object({ status: CandidateStatus.optional(), labelId: z.numbe
 
 export const candidateRoutes = {
   'candidate.list': route(
-    PageRequest.extend({ filter: CandidateFilter.default({}), sort: CandidateSort.default('created'), desc: z.boolean().default(true) }).strict(),
+    PageRequest.extend({
+      filter: CandidateFilter.default({}),
+      sort: CandidateSort.default('created'),
+      desc: z.boolean().default(true),
+      /** Count the whole filtered view on the first page; the gallery asks candidate.count in parallel instead, so its first page paints sooner. */
+      withTotal: z.boolean().default(true),
+    }).strict(),
     page(CandidateRow).extend({ total: z.number().int().nullable() }),
     'A page of candidates, filtered and sorted (keyset)',
   ),
+  'candidate.count': route(z.object({ filter: CandidateFilter.default({}) }).strict(), z.object({ total: z.number().int() }), 'How many candidates a filter matches'),
   'curation.decide': route(
     z
       .object({

@@ -13,6 +13,7 @@ import { compareRoutes } from './compare';
 import { mineLabelRoutes } from './mine-labels';
 import { assignRoutes } from './assign';
 import { selectRoutes } from './select';
+import { exportRoutes } from './export';
 
 /** The whole contract: both transports and the CLI speak exactly these routes. */
 export const routes = {
@@ -31,6 +32,7 @@ export const routes = {
   ...mineLabelRoutes,
   ...assignRoutes,
   ...selectRoutes,
+  ...exportRoutes,
 } as const;
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
@@ -50,3 +52,4 @@ export * from './compare';
 export * from './mine-labels';
 export * from './assign';
 export * from './select';
+export * from './export';

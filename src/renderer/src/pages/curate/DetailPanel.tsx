@@ -30,7 +30,7 @@ export function DetailPanel({ id, labelInput, onDecide, onRelabel }: Props) {
   ];
   return (
     <Stack spacing={1.5} sx={{ p: 1 }} data-testid="candidate-detail">
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="h6">#{c.id}</Typography>
         <Chip size="small" label={c.status} color={c.status === 'accepted' ? 'success' : c.status === 'rejected' ? 'error' : 'default'} data-testid="detail-status" />
         <Chip size="small" variant="outlined" label={c.objective} />

@@ -63,8 +63,8 @@ export function FilterBar({ query, onQuery, classes, label, onLabel, pairs, onPa
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }} data-testid="filter-bar">
       <FormControl size="small" sx={{ minWidth: 150 }}>
         <InputLabel>Class</InputLabel>
-        <Select label="Class" value={f.classId ?? ''} onChange={(e) => setFilter({ classId: String(e.target.value) === '' ? undefined : Number(e.target.value) })} data-testid="filter-class">
-          <MenuItem value="">All classes</MenuItem>
+        <Select label="Class" value={f.classId ?? 'all'} onChange={(e) => setFilter({ classId: e.target.value === 'all' ? undefined : Number(e.target.value) })} data-testid="filter-class">
+          <MenuItem value="all">All classes</MenuItem>
           {classes.map((c) => (
             <MenuItem key={c.id} value={c.id}>
               {c.name}
@@ -74,8 +74,8 @@ export function FilterBar({ query, onQuery, classes, label, onLabel, pairs, onPa
       </FormControl>
       <FormControl size="small" sx={{ minWidth: 120 }}>
         <InputLabel>Status</InputLabel>
-        <Select label="Status" value={f.status ?? ''} onChange={(e) => setFilter({ status: (e.target.value || undefined) as CandidateStatus | undefined })} data-testid="filter-status">
-          <MenuItem value="">Any</MenuItem>
+        <Select label="Status" value={f.status ?? 'any'} onChange={(e) => setFilter({ status: e.target.value === 'any' ? undefined : (e.target.value as CandidateStatus) })} data-testid="filter-status">
+          <MenuItem value="any">Any</MenuItem>
           <MenuItem value="new">New</MenuItem>
           <MenuItem value="accepted">Accepted</MenuItem>
           <MenuItem value="rejected">Rejected</MenuItem>
@@ -83,8 +83,8 @@ export function FilterBar({ query, onQuery, classes, label, onLabel, pairs, onPa
       </FormControl>
       <FormControl size="small" sx={{ minWidth: 150 }}>
         <InputLabel>Objective</InputLabel>
-        <Select label="Objective" value={f.objective ?? ''} onChange={(e) => setFilter({ objective: (e.target.value || undefined) as Objective | undefined })}>
-          <MenuItem value="">Any</MenuItem>
+        <Select label="Objective" value={f.objective ?? 'any'} onChange={(e) => setFilter({ objective: e.target.value === 'any' ? undefined : (e.target.value as Objective) })}>
+          <MenuItem value="any">Any</MenuItem>
           {OBJECTIVES.map((o) => (
             <MenuItem key={o.value} value={o.value}>
               {o.label}

@@ -22,7 +22,10 @@ export function LabelPicker({
   const api = useApi();
   const [input, setInput] = useState('');
   const [options, setOptions] = useState<NegLabel[]>([]);
+  const [open, setOpen] = useState(false);
   useEffect(() => {
+    // Nothing to fetch until someone opens the list or types: the gallery mounts several of these.
+    if (!open && !input) return;
     let alive = true;
     const t = setTimeout(() => {
       api.call('label.search', { query: input, limit: 30 }).then(
@@ -34,13 +37,15 @@ export function LabelPicker({
       alive = false;
       clearTimeout(t);
     };
-  }, [api, input]);
+  }, [api, input, open]);
   const current = value ? ({ ...value, pos: 'noun', uses: 0 } as NegLabel) : null;
   return (
     <Autocomplete
       size="small"
       sx={{ width }}
       options={options}
+      onOpen={() => setOpen(true)}
+      onClose={() => setOpen(false)}
       value={current}
       filterOptions={(x) => x}
       isOptionEqualToValue={(a, b) => a.id === b.id}

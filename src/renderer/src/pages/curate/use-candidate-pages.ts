@@ -42,11 +42,17 @@ export function useCandidatePages(query: GalleryQuery): CandidatePages {
     try {
       while (gen === generation.current && (items.current.length === 0 || (next.current && items.current.length <= wanted.current))) {
         const first = items.current.length === 0;
-        const page = await api.call('candidate.list', { ...query, limit: PAGE, ...(first ? {} : { after: next.current }) });
+        // The count of the whole view runs beside the first page rather than inside it, so the grid paints first.
+        if (first)
+          void api.call('candidate.count', { filter: query.filter }).then(
+            (c) => gen === generation.current && setTotal(c.total),
+            () => undefined,
+          );
+        const page = await api.call('candidate.list', { ...query, limit: PAGE, withTotal: false, ...(first ? {} : { after: next.current }) });
         if (gen !== generation.current) return;
         items.current.push(...page.items);
         next.current = page.next;
-        if (first) setTotal(page.total ?? page.items.length);
+        if (first && !page.next) setTotal(page.items.length);
         setVersion((v) => v + 1);
         if (first && !page.next) break;
       }

@@ -70,7 +70,7 @@ export function ImageList({ classes, classId, onClass, open, onOpen, selected, o
         </Button>
       </Stack>
       <ErrorText error={error} />
-      <List dense sx={{ overflow: 'auto', flex: 1 }} data-testid="prompt-image-list">
+      <List dense sx={{ overflow: 'auto', flex: 1 }} data-testid="prompt-images">
         {items.map((i) => (
           <ListItemButton key={i.imageId} selected={open === i.imageId} onClick={() => onOpen(i.imageId)} data-testid={`prompt-image-${i.imageId}`} sx={{ gap: 1 }}>
             <Checkbox size="small" checked={selected.has(i.imageId)} onClick={(e) => e.stopPropagation()} onChange={() => toggle(i.imageId)} slotProps={{ input: { 'aria-label': `select ${i.path}` } }} />

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { choice, intArg, jsonOption, projectDir, projectOption } from '../options';
+import { printResult } from '../output';
+import { withStudio } from '../studio-call';
+
+interface Common {
+  out: string;
+  force?: boolean;
+  project?: string;
+  json?: boolean;
+}
+
+const LABEL_COLUMNS = ['pos', 'score'] as const;
+const columnsArg = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean).map(choice(LABEL_COLUMNS))];
+
+function exportCommand(parent: Command, name: string, description: string, outHelp: string): Command {
+  return jsonOption(projectOption(parent.command(name).description(description).requiredOption('-o, --out <path>', outHelp).option('--force', 'replace an existing file or non-empty folder')));
+}
+
+export function registerExport(program: Command): void {
+  const exp = program
+    .command('export')
+    .description('write the curated dataset, the negative labels, a run\'s scorer.onnx or its metrics; atomically, never over existing files without --force');
+
+  exportCommand(exp, 'dataset', 'the accepted candidates as an ImageFolder by negative label, with metadata.jsonl at its root (Hugging Face imagefolder)', 'folder to create (must be empty or new)').action(
+    async (o: Common) => {
+      await withStudio(projectDir(o), async (call) => {
+        const r = (await call('export.dataset', { out: path.resolve(o.out), force: !!o.force })) as { dir: string; images: number; labels: number; unlabeled: number };
+        const unlabeled = r.unlabeled ? ` (${r.unlabeled} without a label, under unlabeled/)` : '';
+        printResult(r, !!o.json, () => `exported ${r.images} images in ${r.labels} label folders${unlabeled} to ${r.dir}\nload it with: datasets.load_dataset("imagefolder", data_dir="${r.dir}")`);
+      });
+    },
+  );
+
+  exportCommand(exp, 'labels', 'the selected negative labels, one per line', 'text file to write')
+    .option('--columns <cols>', 'add tab-separated columns (with a header): pos, score', columnsArg)
+    .action(async (o: Common & { columns?: string[] }) => {
+      await withStudio(projectDir(o), async (call) => {
+        const r = (await call('export.labels', { out: path.resolve(o.out), force: !!o.force, columns: o.columns ?? [] })) as { file: string; labels: number };
+        printResult(r, !!o.json, () => `wrote ${r.labels} negative labels to ${r.file}`);
+      });
+    });
+
+  exportCommand(exp, 'scorer', "a run's scorer.onnx: pixel_values → ood_score, with its trained parts baked in", '.onnx file to write')
+    .requiredOption('--run <id>', 'run id', intArg)
+    .option('--no-projection', 'leave the trained projection out')
+    .option('--no-tuned-labels', 'use the original, not the tuned, negative-label features')
+    .action(async (o: Common & { run: number; projection: boolean; tunedLabels: boolean }) => {
+      await withStudio(projectDir(o), async (call) => {
+        const r = (await call('export.scorer', { runId: o.run, out: path.resolve(o.out), force: !!o.force, switches: { projection: o.projection, tunedLabels: o.tunedLabels } })) as { file: string };
+        printResult(r, !!o.json, () => `wrote ${r.file} (input pixel_values, preprocessed as the studio does; output ood_score, higher = more in-distribution)`);
+      });
+    });
+
+  exportCommand(exp, 'metrics', "a run's metrics per OOD set and their average (CSV), or with its training curves (JSON)", '.csv or .json file to write')
+    .requiredOption('--run <id>', 'run id', intArg)
+    .option('--format <f>', 'csv | json (default: from the file extension)', choice(['csv', 'json'] as const))
+    .action(async (o: Common & { run: number; format?: string }) => {
+      await withStudio(projectDir(o), async (call) => {
+        const r = (await call('export.metrics', { runId: o.run, out: path.resolve(o.out), force: !!o.force, ...(o.format ? { format: o.format } : {}) })) as { file: string; format: string; sets: number };
+        printResult(r, !!o.json, () => `wrote ${r.file} (${r.format}, ${r.sets} OOD set${r.sets === 1 ? '' : 's'})`);
+      });
+    });
+}

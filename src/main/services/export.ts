@@ -1,0 +1,58 @@
+import type { Handlers } from '../../shared/api';
+import { ApiError } from '../../shared/api/errors';
+import {
+  exportAcceptedDataset,
+  exportLabels,
+  exportRunMetrics,
+  exportScorer,
+  ExportDiskFullError,
+  ExportInputError,
+  ExportTargetExistsError,
+  NothingToExportError,
+  type RunMetricsReport,
+} from '../export';
+import type { Db } from '../store/db';
+import { averageOf, latestEvaluations } from './evaluation-rows';
+import { parseRecord } from './json';
+import { runDbRow } from './run-rows';
+import type { StudioContext } from './context';
+
+/** Export failures as typed API errors: the studio shows the message, the CLI turns the code into an exit status. */
+async function typed<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ExportTargetExistsError) throw new ApiError('conflict', err.message, [{ path: 'out', message: 'exists' }]);
+    if (err instanceof NothingToExportError || err instanceof ExportInputError) throw new ApiError('invalid_input', err.message);
+    if (err instanceof ExportDiskFullError) throw new ApiError('internal', err.message);
+    throw err;
+  }
+}
+
+function metricsReport(db: Db, runId: number): RunMetricsReport {
+  const r = runDbRow(db, runId);
+  const evaluations = latestEvaluations(db, runId);
+  const training: RunMetricsReport['training'] = {};
+  for (const m of db.prepare('SELECT name, step, epoch, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as { name: string; step: number; epoch: number | null; value: number }[])
+    (training[m.name] ??= []).push({ step: m.step, epoch: m.epoch, value: m.value });
+  return { run: { id: r.id, name: r.name, kind: r.kind, status: r.status, seed: r.seed, config: parseRecord(r.config_json) }, evaluations, average: averageOf(evaluations), training };
+}
+
+export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.dataset' | 'export.labels' | 'export.metrics' | 'export.scorer'> {
+  return {
+    'export.dataset': ({ out, force }) => {
+      const { db, paths } = ctx.project();
+      return typed(() => exportAcceptedDataset(db, paths.root, out, { force }));
+    },
+    'export.labels': ({ out, force, columns }) => typed(() => exportLabels(ctx.project().db, out, { columns, force })),
+    'export.metrics': ({ runId, out, force, format }) => {
+      const report = metricsReport(ctx.project().db, runId);
+      return typed(() => exportRunMetrics(report, out, { force, ...(format ? { format } : {}) }));
+    },
+    'export.scorer': ({ runId, out, force, switches }) => {
+      const { db, paths } = ctx.project();
+      runDbRow(db, runId);
+      return typed(() => exportScorer(paths.root, runId, out, { switches, force }));
+    },
+  };
+}

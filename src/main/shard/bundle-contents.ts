@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { projectPaths } from '../project/paths';
+import type { Db } from '../store/db';
+import { insideRoot } from './create-bundle';
+import { canonicalJson, type BundleManifest } from './manifest';
+
+type Row = Record<string, unknown>;
+
+export interface JobRow {
+  kind: string;
+  title: string;
+  params_json: string;
+  status: string;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  status_at: number;
+}
+
+export interface PreviewRef {
+  iteration: number;
+  path: string;
+  loss: number | null;
+}
+
+/** Everything a bundle brings to its project, read once: what merge writes and what its content hash covers. */
+export interface BundleContents {
+  job: JobRow;
+  items: Row[];
+  /** New prompt versions only (the inherited ones are the parent's own rows). */
+  promptVersions: Row[];
+  candidates: Row[];
+  featureCache: Row[];
+  /** Bundle-relative paths of every file the candidates name. */
+  files: string[];
+  contentHash: string;
+}
+
+function candidateFiles(c: Row): string[] {
+  const previews = JSON.parse(String(c.previews_json)) as PreviewRef[];
+  return [c.file_path as string, ...(c.thumb_path === null ? [] : [c.thumb_path as string]), ...previews.map((p) => p.path)];
+}
+
+function sha256File(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * Reads a finished bundle. An unfinished one (items still pending, or a job that failed before its items) is
+ * refused: merging half a shard would make the rest look done.
+ */
+export function readBundleContents(bundleDir: string, db: Db, m: BundleManifest): BundleContents {
+  const job = db.prepare('SELECT kind, title, params_json, status, error, created_at, started_at, status_at FROM jobs WHERE id = ?').get(m.jobId) as JobRow | undefined;
+  if (!job) throw new Error(`bundle ${m.bundleId} (${bundleDir}) has no job ${m.jobId}: it is damaged`);
+  const pending = db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'pending'").pluck().get(m.jobId) as number;
+  const total = db.prepare('SELECT count(*) FROM job_items WHERE job_id = ?').pluck().get(m.jobId) as number;
+  const rerun = `rerun \`synood ${m.stage} --shard ${m.index}/${m.count}\` with the same options to finish it, then merge`;
+  if (job.status === 'failed') throw new Error(`bundle ${m.bundleId} (${bundleDir}): its job failed (${job.error ?? 'no reason'}); ${rerun}`);
+  if (pending > 0 || job.status !== 'completed') throw new Error(`bundle ${m.bundleId} (${bundleDir}) is unfinished: ${pending} of ${total} items pending; ${rerun}`);
+
+  const items = db.prepare('SELECT seq, key, payload_json, status, error, attempts, finished_at FROM job_items WHERE job_id = ? ORDER BY seq').all(m.jobId) as Row[];
+  const promptVersions = db
+    .prepare('SELECT * FROM prompt_versions WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY image_id, version')
+    .all(JSON.stringify(m.inheritedPromptVersionIds)) as Row[];
+  const candidates = db.prepare('SELECT * FROM candidates WHERE job_id = ? ORDER BY id').all(m.jobId) as Row[];
+  const featureCache = db.prepare('SELECT * FROM feature_cache ORDER BY image_sha256, model_sha256, prep').all() as Row[];
+  const files = candidates.flatMap(candidateFiles);
+
+  const root = projectPaths(bundleDir).root;
+  const hash = crypto.createHash('sha256');
+  // Ids and times are part of the content: a bundle rerun after its merge (new rows) hashes differently.
+  hash.update(canonicalJson({ bundleId: m.bundleId, job, items, promptVersions, candidates }));
+  for (const rel of files) {
+    const abs = insideRoot(root, rel);
+    if (!fs.existsSync(abs)) throw new Error(`bundle ${m.bundleId} (${bundleDir}) is missing ${rel}: it is damaged; rerun the shard in a new bundle folder`);
+    hash.update(`\n${rel}\n${sha256File(abs)}`);
+  }
+  return { job, items, promptVersions, candidates, featureCache, files, contentHash: hash.digest('hex') };
+}

@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { linkOrCopyAtomic } from '../files/atomic';
+import { JobStore } from '../jobs/job-store';
+import { createProject } from '../project/project';
+import type { Db } from '../store/db';
+import { copyRows, inList } from './copy-rows';
+import { writeManifest, type BundleManifest } from './manifest';
+import type { ShardSpec } from './shard-spec';
+import type { ShardPlan } from './work';
+import { shardWork } from './work';
+
+export interface ParentRef {
+  db: Db;
+  root: string;
+  name: string;
+  createdAt: number;
+}
+
+/** Project-relative '/' path → absolute, refusing anything that would leave the folder. */
+export function insideRoot(root: string, rel: string): string {
+  const parts = rel.split('/');
+  if (path.isAbsolute(rel) || parts.some((p) => p === '..' || p === '')) throw new Error(`refusing path '${rel}': not a plain project-relative path`);
+  return path.join(root, ...parts);
+}
+
+/**
+ * The rows a shard's job reads, with the parent's ids: the datasets and ALL classes of its images' datasets
+ * (the source-class probability is a softmax over every class), its images, the pinned prompt versions, every
+ * registered model (paths are absolute: a cluster shares them read-only) and the selected negative labels
+ * (neg-text2img draws from them by position).
+ */
+function copyParentRows(parent: Db, bundle: Db, imageIds: number[], promptVersionIds: number[]): void {
+  const ids = inList(imageIds);
+  const datasets = 'id IN (SELECT DISTINCT dataset_id FROM images WHERE id IN (SELECT value FROM json_each(?)))';
+  copyRows(parent, bundle, 'datasets', datasets, [ids]);
+  copyRows(parent, bundle, 'classes', `dataset_id IN (SELECT id FROM datasets WHERE ${datasets}) ORDER BY id`, [ids]);
+  copyRows(parent, bundle, 'images', 'id IN (SELECT value FROM json_each(?)) ORDER BY id', [ids]);
+  copyRows(parent, bundle, 'prompt_versions', 'id IN (SELECT value FROM json_each(?)) ORDER BY id', [inList(promptVersionIds)]);
+  copyRows(parent, bundle, 'models', '1 ORDER BY id');
+  copyRows(parent, bundle, 'neg_labels', 'selected = 1 ORDER BY id');
+}
+
+/** The image files (and their thumbnails) at the same project-relative paths: hard links where the filesystem allows. */
+function copyImageFiles(parent: ParentRef, bundleRoot: string, imageIds: number[]): void {
+  const rows = parent.db.prepare('SELECT path, thumb_path FROM images WHERE id IN (SELECT value FROM json_each(?))').all(inList(imageIds)) as { path: string; thumb_path: string | null }[];
+  for (const r of rows) {
+    for (const rel of [r.path, r.thumb_path]) {
+      if (rel === null) continue;
+      const src = insideRoot(parent.root, rel);
+      // A file already gone from the parent stays gone in the bundle: its item fails there with the job's own reason.
+      if (fs.existsSync(src)) linkOrCopyAtomic(src, insideRoot(bundleRoot, rel));
+    }
+  }
+}
+
+/**
+ * Builds the bundle of one shard in a side folder and renames it into place when complete, so a folder with the
+ * bundle's name is always a whole bundle (a crash leaves only the side folder, removed by the next attempt).
+ */
+export function createBundle(parent: ParentRef, bundleDir: string, plan: ShardPlan, spec: ShardSpec): BundleManifest {
+  const work = shardWork(parent.db, plan, spec);
+  const partial = `${bundleDir}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  const project = createProject(partial, `${parent.name} · ${path.basename(bundleDir)}`);
+  let manifest: BundleManifest;
+  try {
+    const jobId = project.db.transaction(() => {
+      copyParentRows(parent.db, project.db, work.imageIds, work.promptVersionIds);
+      return new JobStore(project.db).create(work.jobKind, work.title, work.params, work.items);
+    })();
+    copyImageFiles(parent, project.paths.root, work.imageIds);
+    manifest = {
+      format: 'synood-shard-bundle',
+      formatVersion: 1,
+      bundleId: crypto.randomUUID(),
+      stage: plan.stage,
+      index: spec.index,
+      count: spec.count,
+      plan,
+      parent: { dir: parent.root, name: parent.name, createdAt: parent.createdAt },
+      jobId,
+      inheritedPromptVersionIds: work.promptVersionIds,
+      createdAt: Date.now(),
+    };
+  } finally {
+    project.db.close();
+  }
+  writeManifest(partial, manifest);
+  fs.renameSync(partial, bundleDir);
+  return manifest;
+}

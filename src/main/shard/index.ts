@@ -1,0 +1,10 @@
+export { parseShardSpec, ownsImage, bundleFolderName, bundleFolderGlob, ShardSpecError, type ShardSpec, type ShardStage } from './shard-spec';
+export { shardWork, type ShardPlan, type ShardWork } from './work';
+export { readManifest, MANIFEST_FILE, type BundleManifest } from './manifest';
+export { createBundle } from './create-bundle';
+export { runShard, cutShardBundle, type ShardRunOptions, type ShardRunResult } from './run-shard';
+export { mergeBundle, mergedPath, type MergeResult, type MergeCounts } from './merge';
+export { planFromFlags, planToFlags, PlanFlagError, SETTING_FLAGS, SOURCE_FLAGS } from './plan-flags';
+export { slurmScript, type SlurmOptions } from './slurm';
+export { k8sManifest, type K8sOptions } from './k8s';
+export { toYaml } from './yaml';

@@ -1,0 +1,190 @@
+import { linkOrCopyAtomic } from '../files/atomic';
+import { projectPaths } from '../project/paths';
+import type { OpenProject } from '../project/project';
+import { openDb, type Db } from '../store/db';
+import { readBundleContents, type BundleContents, type PreviewRef } from './bundle-contents';
+import { insideRoot } from './create-bundle';
+import { readManifest, type BundleManifest } from './manifest';
+
+export interface MergeCounts {
+  candidates: number;
+  promptVersions: number;
+  failedItems: number;
+  files: number;
+}
+
+export interface MergeResult {
+  bundleId: string;
+  bundleDir: string;
+  stage: BundleManifest['stage'];
+  shard: string;
+  status: 'merged' | 'already-merged';
+  message: string;
+  /** The job row in the project that stands for the shard's job (its items, failures included, can be retried there). */
+  jobId: number | null;
+  mergedAt: number;
+  counts: MergeCounts;
+}
+
+interface MergeRecord {
+  content_hash: string;
+  merged_at: number;
+  job_id: number | null;
+  counts_json: string;
+}
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+
+/**
+ * Where a bundle file lands in the project: under a folder named by the bundle id, so the name is fixed before
+ * the transaction (a rerun after a crash overwrites the same files) and never meets another bundle's.
+ */
+export function mergedPath(bundleId: string, rel: string): string {
+  const [top, ...rest] = rel.split('/');
+  if ((top !== 'candidates' && top !== 'thumbs') || rest.length === 0) throw new Error(`refusing bundle file '${rel}': candidates live under candidates/ and thumbs/`);
+  return `${top}/shards/${bundleId}/${rest.join('/')}`;
+}
+
+/** The bundle must come from this project and hold the same images under the same ids. */
+function checkSameProject(project: OpenProject, bundleDb: Db, m: BundleManifest, bundleDir: string): void {
+  const info = project.info;
+  if (info.createdAt !== m.parent.createdAt || info.name !== m.parent.name) {
+    throw new Error(`bundle ${m.bundleId} (${bundleDir}) was cut from project '${m.parent.name}' (${m.parent.dir}, created ${when(m.parent.createdAt)}), not from '${info.name}' (${info.dir}); nothing changed`);
+  }
+  const images = bundleDb.prepare('SELECT id, path, sha256 FROM images').all() as { id: number; path: string; sha256: string | null }[];
+  const own = project.db.prepare('SELECT path, sha256 FROM images WHERE id = ?');
+  for (const img of images) {
+    const p = own.get(img.id) as { path: string; sha256: string | null } | undefined;
+    if (!p || p.path !== img.path || p.sha256 !== img.sha256) {
+      throw new Error(`bundle ${m.bundleId} (${bundleDir}): image ${img.id} (${img.path}) is not the same image in this project any more; nothing changed`);
+    }
+  }
+}
+
+function alreadyMerged(m: BundleManifest, bundleDir: string, rec: MergeRecord, hash: string): MergeResult {
+  if (rec.content_hash !== hash) {
+    throw new Error(
+      `bundle ${m.bundleId} (${bundleDir}) was merged on ${when(rec.merged_at)}, and its contents changed since (hash ${rec.content_hash.slice(0, 12)} then, ${hash.slice(0, 12)} now): ` +
+        'refusing to merge it again; cut a new bundle (another --bundle-dir) for the work still to do',
+    );
+  }
+  return {
+    bundleId: m.bundleId,
+    bundleDir,
+    stage: m.stage,
+    shard: `${m.index}/${m.count}`,
+    status: 'already-merged',
+    message: `bundle ${m.bundleId} was already merged on ${when(rec.merged_at)}; nothing changed`,
+    jobId: rec.job_id,
+    mergedAt: rec.merged_at,
+    counts: JSON.parse(rec.counts_json) as MergeCounts,
+  };
+}
+
+/** All rows of one bundle, in one transaction: the job (with its items), new prompt versions, candidates, the record. */
+function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleContents, counts: MergeCounts, now: number): number {
+  const jobId = Number(
+    db
+      .prepare('INSERT INTO jobs (kind, title, params_json, status, error, created_at, started_at, status_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(c.job.kind, `${c.job.title} · merged from bundle ${m.bundleId.slice(0, 8)}`, c.job.params_json, c.job.status, c.job.error, c.job.created_at, c.job.started_at, c.job.status_at)
+      .lastInsertRowid,
+  );
+  const item = db.prepare('INSERT INTO job_items (job_id, seq, key, payload_json, status, error, attempts, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const it of c.items) item.run(jobId, it.seq, it.key, it.payload_json, it.status, it.error, it.attempts, it.finished_at);
+
+  // New versions go after whatever the project has now (edits made while the shard ran stay in the history).
+  const versionIds = new Map<number, number>(m.inheritedPromptVersionIds.map((id) => [id, id]));
+  const maxVersion = db.prepare('SELECT max(version) FROM prompt_versions WHERE image_id = ?').pluck();
+  const addVersion = db.prepare('INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const v of c.promptVersions) {
+    const next = ((maxVersion.get(v.image_id) as number | null) ?? 0) + 1;
+    const id = Number(addVersion.run(v.image_id, next, v.author, v.model, v.raw_answer, v.elements_json, v.prompt, v.created_at).lastInsertRowid);
+    versionIds.set(v.id as number, id);
+  }
+
+  const skip = new Set(['id', 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json']);
+  // Every row has the columns of the bundle's schema: one statement for all of them.
+  const cols = c.candidates.length ? Object.keys(c.candidates[0]!).filter((k) => !skip.has(k)) : [];
+  const all = [...cols, 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json'];
+  const addCandidate = db.prepare(`INSERT INTO candidates (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`);
+  for (const cand of c.candidates) {
+    const previews = (JSON.parse(String(cand.previews_json)) as PreviewRef[]).map((p) => ({ ...p, path: mergedPath(m.bundleId, p.path) }));
+    const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id as number);
+    if (pv === undefined) throw new Error(`bundle ${m.bundleId}: candidate ${String(cand.id)} names prompt version ${String(cand.prompt_version_id)}, which the bundle does not hold`);
+    addCandidate.run(
+      ...cols.map((k) => cand[k]),
+      jobId,
+      pv,
+      mergedPath(m.bundleId, cand.file_path as string),
+      cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path as string),
+      JSON.stringify(previews),
+    );
+  }
+  const cache = db.prepare('INSERT OR IGNORE INTO feature_cache (image_sha256, model_sha256, prep, dim, data) VALUES (?, ?, ?, ?, ?)');
+  for (const f of c.featureCache) cache.run(f.image_sha256, f.model_sha256, f.prep, f.dim, f.data);
+
+  db.prepare('INSERT INTO shard_merges (bundle_id, content_hash, stage, shard_index, shard_count, bundle_path, job_id, counts_json, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    m.bundleId,
+    c.contentHash,
+    m.stage,
+    m.index,
+    m.count,
+    bundleDir,
+    jobId,
+    JSON.stringify(counts),
+    now,
+  );
+  return jobId;
+}
+
+/**
+ * Folds one finished shard bundle into its project. Files are copied first (atomically, to names fixed by the
+ * bundle id), then every row in one transaction that also records the bundle in `shard_merges`: a crash at any
+ * point leaves either nothing recorded (rerun the merge) or everything. The same bundle again is a no-op.
+ */
+export function mergeBundle(project: OpenProject, bundleDir: string): MergeResult {
+  const m = readManifest(bundleDir);
+  const bundleDb = openDb(projectPaths(bundleDir).db, { readonly: true });
+  let contents: BundleContents;
+  try {
+    checkSameProject(project, bundleDb, m, bundleDir);
+    contents = readBundleContents(bundleDir, bundleDb, m);
+  } finally {
+    bundleDb.close();
+  }
+  const { db } = project;
+  const record = db.prepare('SELECT content_hash, merged_at, job_id, counts_json FROM shard_merges WHERE bundle_id = ?');
+  const before = record.get(m.bundleId) as MergeRecord | undefined;
+  if (before) return alreadyMerged(m, bundleDir, before, contents.contentHash);
+
+  const bundleRoot = projectPaths(bundleDir).root;
+  for (const rel of contents.files) linkOrCopyAtomic(insideRoot(bundleRoot, rel), insideRoot(project.paths.root, mergedPath(m.bundleId, rel)));
+
+  const counts: MergeCounts = {
+    candidates: contents.candidates.length,
+    promptVersions: contents.promptVersions.length,
+    failedItems: contents.items.filter((i) => i.status === 'failed').length,
+    files: contents.files.length,
+  };
+  const now = Date.now();
+  const outcome = db.transaction((): MergeResult => {
+    // Checked again inside the transaction: two merges of one bundle at once write it once.
+    const raced = record.get(m.bundleId) as MergeRecord | undefined;
+    if (raced) return alreadyMerged(m, bundleDir, raced, contents.contentHash);
+    const jobId = writeRows(db, m, bundleDir, contents, counts, now);
+    const what = m.stage === 'generate' ? `${counts.candidates} candidates` : `${counts.promptVersions} prompt versions`;
+    const failed = counts.failedItems ? `, ${counts.failedItems} failed items (retry them in job #${jobId})` : '';
+    return {
+      bundleId: m.bundleId,
+      bundleDir,
+      stage: m.stage,
+      shard: `${m.index}/${m.count}`,
+      status: 'merged',
+      message: `merged bundle ${m.bundleId} (${m.stage} shard ${m.index}/${m.count}): ${what}${failed}`,
+      jobId,
+      mergedAt: now,
+      counts,
+    };
+  }).immediate();
+  return outcome;
+}

@@ -1,0 +1,77 @@
+import { GenerateSettings, type GenerateSource } from '../../shared/api/routes/generate';
+import type { Db } from '../store/db';
+import { ownsImage, type ShardSpec, type ShardStage } from './shard-spec';
+
+/** What a sharded run does, the same for every shard of the run (written into each bundle's manifest). */
+export type ShardPlan = { stage: 'generate'; source: GenerateSource; settings: GenerateSettings } | { stage: 'describe'; source: GenerateSource };
+
+/** One shard's part of the plan: the job the bundle runs, in the shape the studio's own services queue it. */
+export interface ShardWork {
+  stage: ShardStage;
+  jobKind: string;
+  title: string;
+  params: unknown;
+  items: { key: string; payload: unknown }[];
+  /** The source images the items read (each one's rows and file go into the bundle). */
+  imageIds: number[];
+  /** The prompt versions generate items were pinned to (copied into the bundle with their ids). */
+  promptVersionIds: number[];
+}
+
+/**
+ * The source images of a plan, as services/generate.ts picks them for generate.start: usable InD training
+ * images of the subset, of some classes, or listed. Describe shards take their images the same way.
+ */
+function sourceImages(db: Db, source: GenerateSource): number[] {
+  const ok = "skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')";
+  switch (source.type) {
+    case 'subset':
+      return db.prepare(`SELECT id FROM images WHERE selected = 1 AND ${ok} ORDER BY id`).pluck().all() as number[];
+    case 'classes':
+      return db.prepare(`SELECT id FROM images WHERE class_id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.classIds)) as number[];
+    case 'images':
+      return db.prepare(`SELECT id FROM images WHERE id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.imageIds)) as number[];
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The work of shard `spec` of `plan`, read from the parent project. Empty when the shard owns no image. */
+export function shardWork(db: Db, plan: ShardPlan, spec: ShardSpec): ShardWork {
+  const all = sourceImages(db, plan.source);
+  if (all.length === 0) throw new Error(`nothing to ${plan.stage}: the chosen source holds no usable InD training image`);
+  const imageIds = all.filter((id) => ownsImage(spec, id));
+  const part = `shard ${spec.index}/${spec.count}`;
+  if (plan.stage === 'describe') {
+    return {
+      stage: 'describe',
+      jobKind: 'describe.images',
+      title: `Describe ${plural(imageIds.length, 'image')} (${part})`,
+      params: {},
+      items: imageIds.map((imageId) => ({ key: String(imageId), payload: { imageId } })),
+      imageIds,
+      promptVersionIds: [],
+    };
+  }
+  const settings = GenerateSettings.parse(plan.settings);
+  // Pinned now, as generate.start pins them: the newest version of each image is what its items generate from.
+  const current = db.prepare('SELECT id FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').pluck();
+  const promptVersionIds: number[] = [];
+  const items = imageIds.flatMap((imageId) => {
+    const promptVersionId = (current.get(imageId) as number | undefined) ?? null;
+    if (promptVersionId !== null) promptVersionIds.push(promptVersionId);
+    return Array.from({ length: settings.perImage }, (_, k) => {
+      const seed = settings.seed + k;
+      return { key: `${imageId}:${seed}`, payload: { imageId, seed, promptVersionId } };
+    });
+  });
+  return {
+    stage: 'generate',
+    jobKind: 'generate.candidates',
+    title: `Generate ${plural(items.length, 'candidate')} (${settings.objective}, ${settings.iterations} it, strength ${settings.strength}; ${part})`,
+    params: { settings },
+    items,
+    imageIds,
+    promptVersionIds,
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { route } from '../route';
+import { ScoringSwitches } from './evaluations';
+
+const OutPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  // Relative paths would resolve against whichever process serves the call, not the caller's folder.
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), { message: 'give an absolute path' })
+  .describe('absolute path of the file or folder to write');
+/** Exports never overwrite by surprise: an existing file or non-empty folder is refused unless force is set. */
+const Force = z.boolean().default(false);
+
+export const exportRoutes = {
+  'export.dataset': route(
+    z.object({ out: OutPath, force: Force }).strict(),
+    z.object({ dir: z.string(), images: z.number().int(), labels: z.number().int(), unlabeled: z.number().int(), metadataFile: z.string() }),
+    'The accepted candidates as an ImageFolder by negative label, with metadata.jsonl (Hugging Face imagefolder) at its root',
+  ),
+  'export.labels': route(
+    z.object({ out: OutPath, force: Force, columns: z.array(z.enum(['pos', 'score'])).max(2).default([]) }).strict(),
+    z.object({ file: z.string(), labels: z.number().int() }),
+    'The selected negative labels, one per line (tab-separated pos/score columns on request)',
+  ),
+  'export.metrics': route(
+    z.object({ runId: z.number().int(), out: OutPath, force: Force, format: z.enum(['csv', 'json']).optional() }).strict(),
+    z.object({ file: z.string(), format: z.enum(['csv', 'json']), sets: z.number().int() }),
+    "A run's metrics per OOD set and their average (CSV), or with its training curves too (JSON); format from the extension unless given",
+  ),
+  'export.scorer': route(
+    z.object({ runId: z.number().int(), out: OutPath, force: Force, switches: ScoringSwitches.default({ projection: true, tunedLabels: true }) }).strict(),
+    z.object({ file: z.string(), used: z.record(z.string(), z.unknown()) }),
+    "scorer.onnx for a run: pixel_values → ood_score, with the run's trained parts baked in",
+  ),
+} as const;
