@@ -1,18 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-
-/** Small seeded PRNG (mulberry32): the demo data is the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../dev/seed-random';
 
 export type Painter = (x: number, y: number, size: number, r: () => number, p: Params) => [number, number, number];
 interface Params {
@@ -54,7 +43,7 @@ export const OOD_SETS: Record<string, Painter> = {
 };
 
 export async function paint(file: string, painter: Painter, seed: number, size: number): Promise<void> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const p: Params = { hue: r(), phase: r() * 6.28, freq: 2 + r() * 4, cx: 0.3 + 0.4 * r(), cy: 0.3 + 0.4 * r() };
   const px = Buffer.alloc(size * size * 3);
   for (let y = 0; y < size; y++)

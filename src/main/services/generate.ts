@@ -9,7 +9,8 @@ import type { StudioContext } from './context';
 /** Job kind the generation stage registers; until it does, the runner fails such a job with 'no handler'. */
 export const GENERATE_JOB_KIND = 'generate.candidates';
 
-function sourceImages(db: Db, source: GenerateSource): number[] {
+/** The usable InD training images a generate (or sharded describe/generate) source names, in id order. */
+export function sourceImages(db: Db, source: GenerateSource): number[] {
   const ok = "skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')";
   switch (source.type) {
     case 'subset':

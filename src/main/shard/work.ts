@@ -1,4 +1,5 @@
 import { GenerateSettings, type GenerateSource } from '../../shared/api/routes/generate';
+import { sourceImages } from '../services/generate';
 import type { Db } from '../store/db';
 import { ownsImage, type ShardSpec, type ShardStage } from './shard-spec';
 
@@ -16,22 +17,6 @@ export interface ShardWork {
   imageIds: number[];
   /** The prompt versions generate items were pinned to (copied into the bundle with their ids). */
   promptVersionIds: number[];
-}
-
-/**
- * The source images of a plan, as services/generate.ts picks them for generate.start: usable InD training
- * images of the subset, of some classes, or listed. Describe shards take their images the same way.
- */
-function sourceImages(db: Db, source: GenerateSource): number[] {
-  const ok = "skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')";
-  switch (source.type) {
-    case 'subset':
-      return db.prepare(`SELECT id FROM images WHERE selected = 1 AND ${ok} ORDER BY id`).pluck().all() as number[];
-    case 'classes':
-      return db.prepare(`SELECT id FROM images WHERE class_id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.classIds)) as number[];
-    case 'images':
-      return db.prepare(`SELECT id FROM images WHERE id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.imageIds)) as number[];
-  }
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
