@@ -12,4 +12,5 @@ export const loadModels = () => load('../main/models') as typeof import('../main
 export const loadBrowserMode = () => load('../main/browser-mode') as typeof import('../main/browser-mode');
 export const loadOnnxCli = () => load('../main/onnx/cli') as typeof import('../main/onnx/cli');
 export const loadMetricsCli = () => load('../main/ood/metrics-cli') as typeof import('../main/ood/metrics-cli');
+export const loadShard = () => load('../main/shard') as typeof import('../main/shard');
 export const loadDemo = () => load('../main/demo/run-demo') as typeof import('../main/demo/run-demo');

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { bundleFolderGlob, cutShardBundle, k8sManifest, slurmScript, type ShardPlan } from '../../main/shard';
+import { bundleFolderGlob } from '../../main/shard/shard-spec';
+import { k8sManifest } from '../../main/shard/k8s';
+import { slurmScript } from '../../main/shard/slurm';
+import type { ShardPlan } from '../../main/shard/work';
+import { loadShard } from '../lazy';
 import { writeFileAtomic } from '../../main/files/atomic';
 import { CliError, EXIT, printResult } from '../output';
 import { addPlanOptions, planOf, positiveInt } from './shard-options';
@@ -25,7 +29,7 @@ function cutAll(projectDir: string, bundlesDir: string, plan: ShardPlan, shards:
   if (!fs.existsSync(path.join(projectDir, 'synood.db'))) {
     throw new CliError(`--cut reads the project here, but ${projectDir} is not a SynOOD project on this machine; run without --cut (each task cuts its own bundle)`, EXIT.usage);
   }
-  return Array.from({ length: shards }, (_, index) => cutShardBundle(projectDir, bundlesDir, plan, { index, count: shards }).bundleDir);
+  return Array.from({ length: shards }, (_, index) => loadShard().cutShardBundle(projectDir, bundlesDir, plan, { index, count: shards }).bundleDir);
 }
 
 function common(cmd: Command): Command {

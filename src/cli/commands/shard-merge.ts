@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { mergeBundle, type MergeResult } from '../../main/shard';
+import type { MergeResult } from '../../main/shard/merge';
+import { loadShard } from '../lazy';
 import { openProject } from '../../main/project/project';
 import { CliError, EXIT, printResult } from '../output';
 
@@ -19,7 +20,7 @@ export function registerMerge(program: Command): void {
         // Bundle by bundle, each in its own transaction: one bad bundle does not hold the others back.
         for (const b of bundles) {
           try {
-            results.push(mergeBundle(project, path.resolve(b)));
+            results.push(loadShard().mergeBundle(project, path.resolve(b)));
           } catch (e) {
             errors.push({ bundleDir: path.resolve(b), error: (e as Error).message });
           }

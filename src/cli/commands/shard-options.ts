@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { PlanFlagError, planFromFlags, SETTING_FLAGS, SOURCE_FLAGS, ShardSpecError, type ShardPlan, type ShardStage } from '../../main/shard';
+import { PlanFlagError, planFromFlags, SETTING_FLAGS, SOURCE_FLAGS } from '../../main/shard/plan-flags';
+import { ShardSpecError, type ShardStage } from '../../main/shard/shard-spec';
+import type { ShardPlan } from '../../main/shard/work';
 import { CliError, EXIT } from '../output';
 
 const hasFlag = (cmd: Command, flag: string) => cmd.options.some((o) => o.long === flag);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseShardSpec, runShard, type ShardStage } from '../../main/shard';
+import { parseShardSpec, type ShardStage } from '../../main/shard/shard-spec';
+import { loadShard } from '../lazy';
 import { CliError, EXIT, printResult, progressLine } from '../output';
 import { addOptionOnce, addPlanOptions, planOf, usage } from './shard-options';
 
@@ -18,7 +19,7 @@ async function runShardCommand(stage: ShardStage, o: StageOpts): Promise<void> {
   const projectDir = path.resolve(o.project ?? '.');
   const plan = planOf(stage, o);
   const bundlesDir = path.resolve(o.bundleDir ?? path.join(projectDir, 'shards'));
-  const r = await runShard({ projectDir, bundlesDir, spec, plan, onProgress: (p) => progressLine(`${stage} ${spec.index}/${spec.count}`, p.done + p.failed, p.total) });
+  const r = await loadShard().runShard({ projectDir, bundlesDir, spec, plan, onProgress: (p) => progressLine(`${stage} ${spec.index}/${spec.count}`, p.done + p.failed, p.total) });
   if (r.status !== 'completed') throw new CliError(`shard ${spec.index}/${spec.count}: the job ended ${r.status}${r.error ? `: ${r.error}` : ''}; fix it and rerun the same command (the bundle resumes)`, EXIT.failure);
   printResult(r, !!o.json, () =>
     [
