@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeOodMetrics, mulberry32 } from '../src/main/ood';
+import { computeOodMetrics } from '../src/main/ood';
+import { mulberry32 } from '../src/main/random/mulberry32';
 
 const N = 500_000;
 const REPEATS = 5;

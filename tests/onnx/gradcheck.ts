@@ -1,17 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder, type ModelProto, createSession, vjp } from '../../src/main/onnx';
+import { mulberry32 } from '../../src/main/random/mulberry32';
 
 // Deterministic uniform generator (mulberry32), so failures reproduce.
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function randomArray(n: number, next: () => number, lo = -1, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * next());

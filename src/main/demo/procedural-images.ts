@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { mulberry32 } from '../dev/seed-random';
+import { mulberry32 } from '../random/mulberry32';
 
 export type Painter = (x: number, y: number, size: number, r: () => number, p: Params) => [number, number, number];
 interface Params {

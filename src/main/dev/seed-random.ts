@@ -1,14 +1,7 @@
+import { mulberry32 } from '../random/mulberry32';
+
 /** Deterministic randomness for demo data: the same seed gives the same project. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Box–Muller normal draws from a uniform source. */
 export function gaussian(rand: () => number): () => number {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random/mulberry32';
 /**
  * Seeded permutation for NegLabel's negative-label grouping.
  *
@@ -10,16 +11,6 @@
  *     j = floor(u · (i + 1)), swap(i, j). (floor(u·(i+1)) has a bias below 2^-32·n — irrelevant here.)
  * Callers that need the exact torch permutation can pass it in explicitly instead.
  */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seededPermutation(n: number, seed: number): Int32Array {
   const perm = new Int32Array(n);

@@ -1,3 +1,5 @@
+import { mulberry32Advance, mulberry32Output } from '../../random/mulberry32';
+
 /**
  * Seeded random numbers for the tiny-model factory. Math.random cannot be seeded, and the factory's
  * contract is "same seed, byte-identical model file", so weights come from mulberry32 (a 32-bit
@@ -13,11 +15,8 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = mulberry32Advance(this.state);
+    return mulberry32Output(this.state);
   }
 
   /** Standard normal; Box-Muller yields two values per pair of uniforms, the second is kept for the next call. */

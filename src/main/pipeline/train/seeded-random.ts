@@ -1,3 +1,5 @@
+import { mulberry32Advance, mulberry32Output } from '../../random/mulberry32';
+
 /**
  * A seeded generator whose whole state is one uint32, so a checkpoint can store it and a resumed run
  * draws exactly the shuffles the uninterrupted run would have drawn (mulberry32).
@@ -19,11 +21,8 @@ export class SeededRandom {
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.s = mulberry32Advance(this.s);
+    return mulberry32Output(this.s);
   }
 
   /** Uniform in [low, high). */
