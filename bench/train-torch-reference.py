@@ -1,4 +1,4 @@
-# Torch CPU reference for bench/train.bench.ts: the same projection training step (SYNOOD.md §6) with the same
+# Torch CPU reference for bench/train.bench.ts: the same projection training step (docs/METHOD.md §6) with the same
 # shapes and thread count. Prints one JSON line {"samples_per_s": ..., "steps": ..., "torch": ..., "blas": ...}.
 # usage: python3 train-torch-reference.py DIM CLASSES BATCH STEPS WARMUP THREADS
 import json, re, sys, time

@@ -13,6 +13,8 @@ describe('embedded demo', () => {
     const lines: string[] = [];
     const result = await runDemo({ dir: t.dir, log: (l) => lines.push(l) });
     expect(lines[0]).toMatch(/RANDOM weights/);
+    // The demo runs the studio's default guidance and says which objective and step semantics it used.
+    expect(lines.find((l) => l.startsWith('guidance'))).toMatch(/objective official \(Official code loss.*official code\); ε ← ε − \(r\/B\)·∂L\/∂u with u = z0\/0\.18215 the decoder input, r = 10, per-image \(B = 1\)/);
     for (const stage of ['import ind-train', 'describe (VLM)', 'generate (guided)', 'mine negative labels', 'assign labels', 'train label features', 'train projection', 'evaluate SynOOD'])
       expect(lines.some((l) => l.startsWith(stage))).toBe(true);
     // The comparison table: a header, a separator, then the baseline and both SynOOD runs with numbers per OOD set.

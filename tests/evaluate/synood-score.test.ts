@@ -13,7 +13,7 @@ function rand(rng: SeededRandom, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 
-/** Written from SYNOOD.md §4/§6/§8 in float64, independently of the scorer. */
+/** Written from docs/METHOD.md §4/§6/§8 in float64, independently of the scorer. */
 function reference(images: Float32Array, classes: Float32Array, negatives: Float32Array, p: ProjectionWeights | undefined): number[] {
   const rows = (a: Float32Array): number[][] => Array.from({ length: a.length / d }, (_, r) => Array.from(a.subarray(r * d, (r + 1) * d)));
   const unit = (v: number[]): number[] => {

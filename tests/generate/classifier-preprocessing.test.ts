@@ -44,8 +44,9 @@ describe('classifier preprocessing subgraph', () => {
     [64, 64],
     [48, 64],
   ] as const) {
-    it(`matches the written-out transform for a ${h}×${w} decode`, async () => {
-      const p = resnetPreprocessing(h, w, 36, 32, mean, std);
+    it(`'bilinear' matches the written-out transform for a ${h}×${w} decode`, async () => {
+      // The written-out transform is bilinear without antialias (the antialiased default: antialias-resize.test.ts).
+      const p = resnetPreprocessing(h, w, 36, 32, mean, std, 'bilinear');
       const decoded = Float32Array.from({ length: 3 * h * w }, (_, i) => Math.sin(i * 0.37) * 1.3);
       const out = await runModel(preprocessGraph(17, h, w, p), { decoded: new ort.Tensor('float32', decoded, [1, 3, h, w]) });
       const unit = decoded.map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));

@@ -49,7 +49,7 @@ describe('generateCandidate on tiny models', () => {
   });
 
   it('runs the planned PNDM calls and returns the last iteration as the image', async () => {
-    const c = await generateCandidate(models, classifier, base({ objective: 'code', seed: 1 }));
+    const c = await generateCandidate(models, classifier, base({ objective: 'official', seed: 1 }));
     expect(c.timesteps).toEqual([501, 251, 1]);
     expect(c.previews).toHaveLength(3);
     expect(c.losses).toHaveLength(3);
@@ -87,18 +87,47 @@ describe('generateCandidate on tiny models', () => {
     expect(none.energy[0]).toBeCloseTo(guided.energy[0]!, 4);
   });
 
-  for (const objective of ['code', 'energy'] as const) {
-    it(`${objective}: the loss falls across iterations on average over seeds`, async () => {
-      let first = 0;
-      let last = 0;
-      for (const seed of [10, 11, 12]) {
-        const c = await generateCandidate(models, classifier, base({ objective, seed }));
-        first += c.losses[0]!;
-        last += c.losses[2]!;
+  // The direction of the effect through the whole pipeline (noise update → re-noise → denoise → decode →
+  // classify): the kept image of a guided run is more OOD than its own unguided first iteration, by the
+  // objective's own measure. A wrong sign fails this (a wrong step size fails tests/generate/guidance-replica).
+  const moreOod = {
+    // The official loss on a 10-class classifier targets t = −ln 10 = max s, so a lower loss is a higher s.
+    official: (c: { losses: (number | null)[] }) => c.losses[1]! < c.losses[0]!,
+    energy: (c: { energy: number[] }) => c.energy[1]! > c.energy[0]!,
+    msp: (c: { msp: number[] }) => c.msp[1]! < c.msp[0]!,
+  };
+  for (const objective of ['official', 'energy', 'msp'] as const) {
+    it(`${objective}: the guided image is more OOD than the unguided one for ≥ 18 of 20 seeds`, async () => {
+      let count = 0;
+      for (let seed = 0; seed < 20; seed++) {
+        const c = await generateCandidate(models, classifier, base({ objective, seed, iterations: 2, objectiveOptions: { energyMargin: 0 } }));
+        if (moreOod[objective](c)) count++;
       }
-      expect(last).toBeLessThan(first);
+      expect(count).toBeGreaterThanOrEqual(18);
     });
   }
+
+  it('steps the noise by (r/B)·∂ℓ/∂u and records how: batch-mean over B = 4 takes a quarter of the per-image step', async () => {
+    const perImage = await generateCandidate(models, classifier, base({ objective: 'official', seed: 7, iterations: 2, lr: 10 }));
+    const batchMean = await generateCandidate(models, classifier, base({ objective: 'official', seed: 7, iterations: 2, lr: 10, reduction: 'batch-mean', batchSize: 4 }));
+    expect(perImage.semantics).toMatchObject({ objective: 'official', gradientWrt: 'decoder-input', reduction: 'per-image', batchSize: 1, lr: 10, stepScale: 10, iterations: 2, vaeLatent: 'sample', resizeFilter: 'bilinear-antialias' });
+    expect(perImage.semantics.objectiveOptions).toEqual({ officialTarget: -5, officialTargetApplied: -Math.log(10) });
+    expect(batchMean.semantics).toMatchObject({ reduction: 'batch-mean', batchSize: 4, stepScale: 2.5 });
+    // The first iteration is the same un-updated noise, so the gradients agree and only the step's scale differs.
+    expect(batchMean.gradNorms[0]).toBeCloseTo(perImage.gradNorms[0]!, 6);
+    expect(perImage.stepNorms[0]).toBeCloseTo(10 * perImage.gradNorms[0]!, 6);
+    expect(batchMean.stepNorms[0]! / perImage.stepNorms[0]!).toBeCloseTo(0.25, 6);
+  });
+
+  it('VAE latent: a seeded posterior sample by default (as diffusers), the mean as an option; ε is the same either way', async () => {
+    const sampled = await generateCandidate(models, classifier, base({ objective: 'none', seed: 9 }));
+    const again = await generateCandidate(models, classifier, base({ objective: 'none', seed: 9 }));
+    const mean = await generateCandidate(models, classifier, base({ objective: 'none', seed: 9, vaeLatent: 'mean' }));
+    expect(sampled.semantics.vaeLatent).toBe('sample');
+    expect(mean.semantics.vaeLatent).toBe('mean');
+    expect(Buffer.from(again.image.data).equals(Buffer.from(sampled.image.data))).toBe(true);
+    expect(Buffer.from(mean.image.data).equals(Buffer.from(sampled.image.data))).toBe(false);
+  });
 
   it('DDIM as an option: memoryless, so strength 0.6 of 4 steps keeps [751, 501, 251, 1][2:]', async () => {
     const c = await generateCandidate(models, classifier, base({ objective: 'none', scheduler: 'ddim', seed: 4 }));
@@ -111,6 +140,6 @@ describe('generateCandidate on tiny models', () => {
     expect(c.timesteps).toEqual([751, 501, 501, 251, 1]);
     expect(c.previews).toHaveLength(1);
     expect(c.losses).toEqual([null]);
-    await expect(generateCandidate(models, classifier, { prompt: 'x', objective: 'code', width: 64, height: 64, steps: 4 })).rejects.toThrow(/needs a source image/);
+    await expect(generateCandidate(models, classifier, { prompt: 'x', objective: 'official', width: 64, height: 64, steps: 4 })).rejects.toThrow(/needs a source image/);
   });
 });

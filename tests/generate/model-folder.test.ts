@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphBuilder, saveModel } from '../../src/main/onnx';
 import { buildTinyClassifier, writeTinySdInpaint } from '../../src/main/onnx/factory';
+import { GaussianNoise } from '../../src/main/pipeline/generate/gaussian-noise';
 import { encodeLatent, generateCandidate, loadGuidanceClassifier, loadInpaintModels, releaseGuidance } from '../../src/main/pipeline/generate';
 import { tmpDir } from '../helpers/tmp';
 
@@ -92,6 +93,14 @@ describe('loadInpaintModels refuses a bad folder before any work', () => {
       for (let k = 0; k < 4; k++) {
         const expected = 0.18215 * 0.5 * (w[3 * k]! + w[3 * k + 1]! + w[3 * k + 2]!);
         expect(latent.data[k * 64 + 13]).toBeCloseTo(expected, 5);
+      }
+      // A posterior sample is mean + exp(logvar/2)·n with n from the given stream, then scaled.
+      const n = new GaussianNoise(77).normals(4 * 64);
+      const sampled = await encodeLatent(models, image, 64, 64, new GaussianNoise(77));
+      for (let k = 0; k < 4; k++) {
+        const mean = 0.5 * (w[3 * k]! + w[3 * k + 1]! + w[3 * k + 2]!);
+        const logvar = 0.5 * (w[3 * (k + 4)]! + w[3 * (k + 4) + 1]! + w[3 * (k + 4) + 2]!);
+        expect(sampled.data[k * 64 + 13]).toBeCloseTo(0.18215 * (mean + Math.exp(logvar / 2) * n[k * 64 + 13]!), 5);
       }
     } finally {
       await models.release();

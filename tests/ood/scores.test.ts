@@ -7,7 +7,7 @@ const images = randomRows(3, D, 1);
 const classes = randomRows(4, D, 2);
 const negatives = randomRows(250, D, 3);
 
-/** The grouped score straight from SYNOOD.md §4, with softmax over the concatenated logits. */
+/** The grouped score straight from docs/METHOD.md §4, with softmax over the concatenated logits. */
 function directNegLabel(img: Matrix, cls: Matrix, neg: Matrix, ngroups: number, order: ArrayLike<number>, t = 1): number[] {
   const kept = neg.rows - (neg.rows % ngroups);
   const size = kept / ngroups;

@@ -8,7 +8,7 @@ import { tmpDir, waitFor } from '../helpers/tmp';
 import { registerGenerationModels, writeTinyGenerationModels, type TinyGenerationModels } from './generation-models';
 import { imagesOf, jobDone, openProbe, projectWithImages, value } from './stage-project';
 
-const SETTINGS: Partial<GenerateSettings> = { objective: 'code', steps: 4, iterations: 2, seed: 11, perImage: 3 };
+const SETTINGS: Partial<GenerateSettings> = { objective: 'official', steps: 4, iterations: 2, seed: 11, perImage: 3 };
 
 /** Candidate files by (source path, seed): comparable across projects, whose ids differ. */
 function candidateFiles(projectDir: string, jobId: number): Map<string, Buffer> {

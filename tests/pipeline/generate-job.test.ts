@@ -31,7 +31,7 @@ interface CandidateRowDb {
   timings_json: string;
 }
 
-const SETTINGS: Partial<GenerateSettings> = { objective: 'energy', steps: 4, iterations: 2, seed: 3, perImage: 1 };
+const SETTINGS: Partial<GenerateSettings> = { objective: 'official', steps: 4, iterations: 2, seed: 3, perImage: 1 };
 
 describe('generate.candidates job', () => {
   let t: ReturnType<typeof tmpDir>;
@@ -94,7 +94,7 @@ describe('generate.candidates job', () => {
   it('writes one row per candidate with its files: a PNG at the model size, a thumbnail, one preview per iteration', async () => {
     for (const r of rows()) {
       const img = images.find((i) => i.id === r.source_image_id)!;
-      expect(r).toMatchObject({ class_id: img.classId, prompt_version_id: prompts.get(img.id)!.id, seed: 3, objective: 'energy' });
+      expect(r).toMatchObject({ class_id: img.classId, prompt_version_id: prompts.get(img.id)!.id, seed: 3, objective: 'official' });
       expect(r.file_path).toBe(`candidates/${jobId}/${img.id}_3.png`);
       expect(r.thumb_path).toBe(`thumbs/candidates/${jobId}/${img.id}_3.jpg`);
       const png = await sharp(path.join(projectDir, r.file_path)).metadata();
@@ -109,11 +109,24 @@ describe('generate.candidates job', () => {
       const previews = JSON.parse(r.previews_json) as { iteration: number; path: string; loss: number }[];
       expect(previews.map((p) => [p.iteration, p.path, p.loss])).toEqual(losses.map((l, k) => [k + 1, `candidates/${jobId}/previews/${img.id}_3_${k + 1}.jpg`, l]));
       for (const p of previews) expect((await sharp(path.join(projectDir, p.path)).metadata()).format).toBe('jpeg');
-      // eq. 7 with m_out = 0 and τ = 1 is the energy score itself: the last loss is the stored energy.
-      expect(r.energy).toBeCloseTo(losses[1]!, 4);
       expect(r.msp).toBeGreaterThanOrEqual(0.1 - 1e-9); // ≥ 1/numClasses
       expect(r.msp).toBeLessThanOrEqual(1);
-      expect(JSON.parse(r.config_json)).toMatchObject({ ...SETTINGS, strength: 0.6, guidance: 8, lr: 10, width: TINY_SIZE, height: TINY_SIZE, prompt: prompts.get(img.id)!.prompt });
+      const config = JSON.parse(r.config_json);
+      expect(config).toMatchObject({ ...SETTINGS, strength: 0.6, guidance: 8, lr: 10, width: TINY_SIZE, height: TINY_SIZE, prompt: prompts.get(img.id)!.prompt });
+      // Every paper-vs-code switch as applied: the official loss with t capped at −ln 10 for this 10-class
+      // classifier, the gradient w.r.t. the decoder input, per-image reduction, a seeded VAE sample, antialias.
+      expect(config.semantics).toEqual({
+        objective: 'official',
+        objectiveOptions: { officialTarget: -5, officialTargetApplied: -Math.log(10) },
+        gradientWrt: 'decoder-input',
+        reduction: 'per-image',
+        batchSize: 1,
+        lr: 10,
+        stepScale: 10,
+        iterations: 2,
+        vaeLatent: 'sample',
+        resizeFilter: 'bilinear-antialias',
+      });
       expect(JSON.parse(r.timings_json)).toMatchObject({ unetCalls: 2 * 3, totalMs: expect.any(Number), clipMs: expect.any(Number) });
     }
   });
@@ -126,7 +139,7 @@ describe('generate.candidates job', () => {
       const c = await generateCandidate(sd, loadGuidanceClassifier(models.classifier), {
         image: fs.readFileSync(path.join(projectDir, img.path)),
         prompt: prompts.get(img.id)!.prompt,
-        objective: 'energy',
+        objective: 'official',
         seed: 3,
         iterations: 2,
         lr: 10,

@@ -14,11 +14,14 @@ interface LabelRow {
   selected: number;
 }
 
-/** The selection rule written out on its own: per part of speech, drop InD class names, ascending score, keep floor(n·pct). */
+/**
+ * The selection rule written out on its own: per part of speech, ascending score, keep floor(n·pct). InD class names
+ * stay candidates by default, as in NegLabel (excludeInDClassNames is tested in mine-word-list.test.ts).
+ */
 function expectedSelection(rows: LabelRow[], pct: number): Set<number> {
   const keep = new Set<number>();
   for (const pos of ['noun', 'adj']) {
-    const eligible = rows.filter((r) => r.pos === pos && !IND_CLASSES.includes(r.word)).sort((a, b) => a.mining_score! - b.mining_score! || a.id - b.id);
+    const eligible = rows.filter((r) => r.pos === pos).sort((a, b) => a.mining_score! - b.mining_score! || a.id - b.id);
     for (const r of eligible.slice(0, Math.floor(eligible.length * pct))) keep.add(r.id);
   }
   return keep;

@@ -12,7 +12,7 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
-/** SYNOOD.md §1 written out: per class, bytes/(w·h) descending (ties by path), keep the first k. */
+/** docs/METHOD.md §1 written out: per class, bytes/(w·h) descending (ties by path), keep the first k. */
 function expectedSubset(root: string, k: number): string[] {
   const out: string[] = [];
   for (const cls of fs.readdirSync(root).sort()) {

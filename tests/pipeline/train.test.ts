@@ -110,6 +110,21 @@ describe('train.projection / train.labels jobs', () => {
     expect(tuned.features).toHaveLength(4 * tuned.dim);
   }, 60_000);
 
+  it('lrSchedule per-epoch anneals once per epoch (torch CosineAnnealingLR stepped at epoch ends); per-step every step; both recorded', async () => {
+    const { runId, jobId } = await start({ stage: 'projection', epochs: 2, batchSize: 4, lrSchedule: 'per-epoch' }, 'per epoch');
+    expect((await jobDone(studio, jobId)).state.status).toBe('completed');
+    // lr_e = η_min + (η − η_min)(1 + cos(π·e/E))/2 for epoch e = 0, 1 of E = 2: 1e-3, then 5.05e-4; 5 steps each.
+    const expected = [0, 1].flatMap((e) => Array<number>(5).fill(1e-5 + ((1e-3 - 1e-5) * (1 + Math.cos((Math.PI * e) / 2))) / 2));
+    const lr = metricRows(runId, 'lr').map((m) => m.value);
+    expect(lr).toHaveLength(10);
+    lr.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+    expect((await studio.call('run.get', { id: runId })).ok && value<{ config: { lrSchedule: string } }>(await studio.call('run.get', { id: runId })).config.lrSchedule).toBe('per-epoch');
+    // Per step: T = 10 steps, so the second step already anneals.
+    const perStep = await start({ stage: 'projection', epochs: 2, batchSize: 4 }, 'per step');
+    expect((await jobDone(studio, perStep.jobId)).state.status).toBe('completed');
+    expect(metricRows(perStep.runId, 'lr')[1]!.value).toBeCloseTo(1e-5 + ((1e-3 - 1e-5) * (1 + Math.cos(Math.PI / 10))) / 2, 12);
+  }, 60_000);
+
   it('an empty class fails the run with an error naming it', async () => {
     exec(p.projectDir, "UPDATE images SET selected = 0 WHERE class_id IN (SELECT id FROM classes WHERE name = 'fox')");
     try {

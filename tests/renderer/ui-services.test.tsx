@@ -50,7 +50,7 @@ describe('studio routes behind the UI, over a seeded project', () => {
     const job = db().prepare('SELECT kind, params_json FROM jobs WHERE id = ?').get(jobId) as { kind: string; params_json: string };
     expect(job.kind).toBe('train.projection');
     // §6 defaults, filled in by the contract.
-    expect(JSON.parse(job.params_json).config).toEqual({ stage: 'projection', optimizer: 'adam', lr: 1e-3, minLr: 1e-5, weightDecay: 1e-5, epochs: 3, batchSize: 128 });
+    expect(JSON.parse(job.params_json).config).toEqual({ stage: 'projection', optimizer: 'adam', lr: 1e-3, minLr: 1e-5, weightDecay: 1e-5, epochs: 3, batchSize: 128, lrSchedule: 'per-step' });
     expect(db().prepare('SELECT count(*) FROM job_items WHERE job_id = ?').pluck().get(jobId)).toBe(3);
     const run = await s.call<{ data: Record<string, unknown>; kind: string; jobId: number }>('run.get', { id: runId });
     expect(run.kind).toBe('projection');
@@ -59,6 +59,19 @@ describe('studio routes behind the UI, over a seeded project', () => {
     expect(run.data).toMatchObject({ acceptedCandidates: 5, labels, manifest: `runs/${runId}/train-data.json` });
     const manifest = JSON.parse(fs.readFileSync(path.join(s.studio.project!.paths.root, String(run.data.manifest)), 'utf8')) as { candidates: [number, number][] };
     expect(manifest.candidates.map((c) => c[0])).toEqual([3, 5, 7, 9, 11]);
+    // The seeded candidates k = 2, 4, 6, 8, 10 carry objectives official ×4 and msp ×1, and no recorded switches.
+    expect(run.data.generation).toMatchObject({ objective: 'official ×4, msp ×1', reduction: 'not recorded', vaeLatent: 'not recorded' });
+
+    // A second run on candidates generated with other switches: Compare's config diff shows which differ.
+    const semantics = { objective: 'official', objectiveOptions: { officialTarget: -5, officialTargetApplied: -5 }, gradientWrt: 'decoder-input', reduction: 'batch-mean', batchSize: 4, lr: 10, stepScale: 2.5, iterations: 3, vaeLatent: 'sample', resizeFilter: 'bilinear-antialias' };
+    db().prepare("UPDATE candidates SET objective = 'official', config_json = json_set(config_json, '$.semantics', json(?)) WHERE id IN (3, 5, 7, 9, 11)").run(JSON.stringify(semantics));
+    const second = await s.call<{ runId: number }>('train.start', { name: 'batch mean', config: { stage: 'projection' } });
+    const cmp = await s.call<{ configDiff: { key: string; values: (string | null)[]; differs: boolean }[] }>('compare.runs', { runIds: [runId, second.runId] });
+    const row = (key: string) => cmp.configDiff.find((r) => r.key === key);
+    expect(row('generation.reduction')).toEqual({ key: 'generation.reduction', values: ['not recorded', 'batch-mean'], differs: true });
+    expect(row('generation.batchSize')).toEqual({ key: 'generation.batchSize', values: ['not recorded', '4'], differs: true });
+    expect(row('generation.objective')).toEqual({ key: 'generation.objective', values: ['official ×4, msp ×1', 'official'], differs: true });
+    expect(row('generation.resizeFilter')?.values).toEqual(['not recorded', 'bilinear-antialias']);
   });
 
   it('fails a run whose stage cannot start with its reason, and resumes it', async () => {
@@ -78,13 +91,31 @@ describe('studio routes behind the UI, over a seeded project', () => {
     }, 60_000);
   });
 
-  it('queues generation with the paper defaults, one item per image and seed, prompts pinned', async () => {
+  it('queues generation with the defaults of docs/METHOD.md §3, one item per image and seed, prompts pinned', async () => {
     const classId = db().prepare('SELECT id FROM classes ORDER BY id LIMIT 1').pluck().get() as number;
     const images = db().prepare('SELECT id FROM images WHERE class_id = ? AND skip_reason IS NULL ORDER BY id').pluck().all(classId) as number[];
     const { jobId, items } = await s.call<{ jobId: number; items: number }>('generate.start', { source: { type: 'classes', classIds: [classId] }, settings: { perImage: 2 } });
     expect(items).toBe(images.length * 2);
     const params = JSON.parse(db().prepare('SELECT params_json FROM jobs WHERE id = ?').pluck().get(jobId) as string);
-    expect(params.settings).toEqual({ objective: 'energy', strength: 0.6, steps: 20, guidance: 8, iterations: 3, lr: 10, seed: 0, perImage: 2 });
+    // Written out from the method doc, not from the code's constants: the official code's loss, the paper's
+    // strength/steps/CFG/iterations/step size, per-image reduction, a seeded VAE sample, antialiased resize.
+    expect(params.settings).toEqual({
+      objective: 'official',
+      strength: 0.6,
+      steps: 20,
+      guidance: 8,
+      iterations: 3,
+      lr: 10,
+      seed: 0,
+      perImage: 2,
+      reduction: 'per-image',
+      batchSize: 1,
+      officialTarget: -5,
+      energyMargin: -7,
+      energyTemperature: 1,
+      vaeLatent: 'sample',
+      resizeFilter: 'bilinear-antialias',
+    });
     const first = JSON.parse(db().prepare('SELECT payload_json FROM job_items WHERE job_id = ? AND seq = 1').pluck().get(jobId) as string);
     const latest = db().prepare('SELECT id FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').pluck().get(images[0]);
     expect(first).toEqual({ imageId: images[0], seed: 1, promptVersionId: latest });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/main/store/db';
+import { LATEST_SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { schemaV1 } from '../../src/main/store/schema-v1';
 import { tmpDir } from '../helpers/tmp';
 
@@ -21,7 +22,7 @@ describe('schema version 2 (shard_merges)', () => {
 
     const db = openDb(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(db.prepare('SELECT name, created_at FROM project').get()).toEqual({ name: 'old', created_at: 42 });
       const cols = (db.prepare('PRAGMA table_info(shard_merges)').all() as { name: string; pk: number }[]).map((c) => [c.name, c.pk]);
       expect(cols).toEqual([

@@ -1,5 +1,5 @@
 /**
- * Float64 re-derivations of the two fine-tuning losses, written directly from SYNOOD.md §6–§7 and torch's
+ * Float64 re-derivations of the two fine-tuning losses, written directly from docs/METHOD.md §6–§7 and torch's
  * definitions (nn.Linear, nn.LayerNorm, F.normalize, F.cross_entropy), independent of the ONNX graphs.
  */
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunDetail } from '../../shared/api/routes/runs';
+import { LrSchedule, type RunDetail } from '../../shared/api/routes/runs';
 import { runJobCommand } from '../job-command';
 import { choice, given, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
 
@@ -13,6 +13,7 @@ interface TrainOptions {
   weightDecay?: number;
   momentum?: number;
   batchSize?: number;
+  lrSchedule?: string;
   project?: string;
   json?: boolean;
   wait: boolean;
@@ -36,9 +37,10 @@ export function registerTrain(program: Command): void {
     .option('--min-lr <x>', 'projection: cosine schedule floor (default 1e-5)', numArg)
     .option('--weight-decay <x>', 'weight decay (default 1e-5)', numArg)
     .option('--momentum <x>', 'labels: SGD momentum (default 0.9)', numArg)
-    .option('--batch-size <n>', 'batch size (default 128)', intArg);
+    .option('--batch-size <n>', 'batch size (default 128)', intArg)
+    .option('--lr-schedule <s>', 'cosine annealing per-step | per-epoch (default per-step)', choice(LrSchedule.options));
   waitOption(jsonOption(projectOption(cmd))).action(async (o: TrainOptions) => {
-    const config = { stage: o.stage, ...given({ epochs: o.epochs, lr: o.lr, minLr: o.minLr, weightDecay: o.weightDecay, momentum: o.momentum, batchSize: o.batchSize }) };
+    const config = { stage: o.stage, ...given({ epochs: o.epochs, lr: o.lr, minLr: o.minLr, weightDecay: o.weightDecay, momentum: o.momentum, batchSize: o.batchSize, lrSchedule: o.lrSchedule }) };
     const name = o.name ?? `${o.stage} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
     await runJobCommand({
       project: projectDir(o),

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Studio } from '../root';
 import type { ApiResult } from '../../shared/api/errors';
 import type { Job } from '../../shared/api/jobs';
+import { GenerateSettings } from '../../shared/api/routes/generate';
+import { OBJECTIVE_INFO } from '../../shared/guidance';
 import { writeDemoData } from './procedural-images';
 import { DEMO_IMAGE_SIZE, writeAndRegisterDemoModels } from './demo-models';
 
@@ -80,10 +82,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     opts.log(`select subset          ${sel.selected} images (top 8 per class by bytes per pixel)`);
     const selectedIds = project.db.prepare('SELECT id FROM images WHERE selected = 1 ORDER BY id').pluck().all() as number[];
     await stage('describe (VLM)', (await call<{ jobId: number }>('prompt.describe', { imageIds: selectedIds })).jobId);
-    await stage(
-      'generate (guided)',
-      (await call<{ jobId: number }>('generate.start', { source: { type: 'subset' }, settings: { objective: 'energy', strength: 0.6, steps: 20, guidance: 8, iterations: 3, lr: 10, seed: 0, perImage: 1 } })).jobId,
+    // The route's defaults are the studio's defaults (GUIDANCE_DEFAULTS): the demo runs what a user gets.
+    const generation = GenerateSettings.parse({});
+    opts.log(
+      `guidance               objective ${generation.objective} (${OBJECTIVE_INFO[generation.objective].label}, ${OBJECTIVE_INFO[generation.objective].source}); ` +
+        `ε ← ε − (r/B)·∂L/∂u with u = z0/0.18215 the decoder input, r = ${generation.lr}, ${generation.reduction} (B = ${generation.batchSize}), ` +
+        `${generation.iterations} iterations, VAE latent ${generation.vaeLatent}, classifier resize ${generation.resizeFilter}`,
     );
+    await stage('generate (guided)', (await call<{ jobId: number }>('generate.start', { source: { type: 'subset' }, settings: generation })).jobId);
     await stage('mine negative labels', (await call<{ jobId: number }>('labels.mine', { candidateLimit: 3000 })).jobId);
     await stage('assign labels', (await call<{ jobId: number }>('labels.assign', { scope: 'all' })).jobId);
 

@@ -135,7 +135,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     for (let k = 0; k < nCandidates; k++) {
       const im = k % imageIds.length;
       const pic = pictures[k % pictures.length]!;
-      const objective = k % 10 === 9 ? 'code' : k % 10 === 8 ? 'msp' : 'energy';
+      const objective = k % 10 === 9 ? 'energy' : k % 10 === 8 ? 'msp' : 'official';
       const losses = Array.from({ length: ITERATIONS }, (_, it) => 4 - it * 0.9 + 0.3 * normal());
       // Heavy tail of high source-class probability: the suggested rejects.
       const srcProb = Math.min(0.999, Math.max(0.001, rand() ** 3 + (rand() < 0.1 ? 0.5 : 0)));

@@ -11,7 +11,7 @@ export interface LabelAssignment {
 }
 
 /**
- * SYNOOD.md §5: each synthetic image gets the top-1 label of softmax(100·cos) over the negative
+ * docs/METHOD.md §5: each synthetic image gets the top-1 label of softmax(100·cos) over the negative
  * labels only. Probabilities come from the log-sum-exp, so no exp() of a raw logit can overflow.
  */
 export function assignNegativeLabels(images: Matrix, negatives: Matrix, opts: { normalize?: boolean; logitScale?: number; chunkRows?: number } = {}): LabelAssignment {
@@ -53,7 +53,7 @@ export function assignNegativeLabels(images: Matrix, negatives: Matrix, opts: { 
   return { label, prob, margin };
 }
 
-/** Number of distinct labels used (M' in SYNOOD.md §5). */
+/** Number of distinct labels used (M' in docs/METHOD.md §5). */
 export function distinctLabelCount(assignment: LabelAssignment): number {
   return new Set(assignment.label).size;
 }

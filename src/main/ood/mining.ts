@@ -95,7 +95,7 @@ export interface MiningResult {
 }
 
 /**
- * NegLabel negative-label selection (SYNOOD.md §4): score every candidate by its 0.95-quantile
+ * NegLabel negative-label selection (docs/METHOD.md §4): score every candidate by its 0.95-quantile
  * similarity to the InD classes, sort ascending per part of speech, keep the first pct of each.
  * Ties keep candidate order (stable sort), where torch.argsort would be arbitrary.
  */

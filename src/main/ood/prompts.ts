@@ -1,4 +1,4 @@
-/** Text templates. SYNOOD.md §4 (NegLabel) and §6 (fine-tuning) use different class templates on purpose. */
+/** Text templates. docs/METHOD.md §4 (NegLabel) and §6 (fine-tuning) use different class templates on purpose. */
 export const NEGLABEL_NOUN_TEMPLATE = 'the nice {}';
 export const NEGLABEL_ADJ_TEMPLATE = 'This is a {} photo';
 /** InD class prompts for NegLabel's score and negative-label mining (§4). */

@@ -84,7 +84,7 @@ function scoreInBlocks(images: Matrix, text: Matrix, opts: FeatureOptions, score
 }
 
 /**
- * NegLabel grouped score (SYNOOD.md §4): S(x) = mean over groups g of Σ_{k∈InD} softmax([pos, neg_g]/T)_k.
+ * NegLabel grouped score (docs/METHOD.md §4): S(x) = mean over groups g of Σ_{k∈InD} softmax([pos, neg_g]/T)_k.
  * The positive mass of a softmax over [pos, neg_g] equals σ(LSE(pos/T) − LSE(neg_g/T)), which is how
  * it is computed: one stable log-sum-exp per group and no overflow for any logit size. With
  * ngroups = 1 this is still the softmax mass (the official code's ngroup = 1 branch returns the raw

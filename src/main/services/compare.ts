@@ -38,6 +38,9 @@ function configDiff(runs: ComparedRun[]): ConfigDiffRow[] {
     const m = flatten({ kind: r.run.kind, seed: r.run.seed, ...r.config });
     const sw = r.evaluations[0]?.switches;
     if (sw) for (const [k, v] of flatten(sw, 'scoring')) m.set(k, v);
+    // How the training candidates were generated: the guidance's paper-vs-code switches (docs/METHOD.md §3).
+    const generation = r.data.generation;
+    if (generation && typeof generation === 'object') for (const [k, v] of flatten(generation as Record<string, unknown>, 'generation')) m.set(k, v);
     return m;
   });
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))];

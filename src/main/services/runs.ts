@@ -6,6 +6,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { MetricSeries } from '../../shared/api/routes/runs';
 import type { Db } from '../store/db';
 import { JobStore } from '../jobs/job-store';
+import { generationSwitches } from './generation-switches';
 import { parseRecord } from './json';
 import { runDbRow, runJobId, toRun } from './run-rows';
 import type { StudioContext } from './context';
@@ -42,6 +43,7 @@ function snapshotData(db: Db, runsDir: string, runId: number): Record<string, un
     indImages: subset || indImages,
     manifest: rel,
     manifestSha256: crypto.createHash('sha256').update(body).digest('hex'),
+    generation: generationSwitches(db),
   };
 }
 

@@ -1,17 +1,25 @@
 import { GenerateSettings, type GenerateSource } from '../../shared/api/routes/generate';
+import { GUIDANCE_DEFAULTS as D, GUIDANCE_OBJECTIVES } from '../../shared/guidance';
 import type { ShardStage } from './shard-spec';
 import type { ShardPlan } from './work';
 
 /** The command-line flags of a plan: one table, read by the CLI and written by the Slurm and Kubernetes writers. */
 export const SETTING_FLAGS = [
-  { key: 'objective', flag: '--objective', arg: '<name>', help: 'energy | code | msp | none | neg-text2img (default energy)' },
-  { key: 'strength', flag: '--strength', arg: '<x>', help: 'img2img strength (default 0.6)' },
-  { key: 'steps', flag: '--steps', arg: '<n>', help: 'scheduler steps (default 20)' },
-  { key: 'guidance', flag: '--guidance', arg: '<x>', help: 'classifier-free guidance scale (default 8)' },
-  { key: 'iterations', flag: '--iterations', arg: '<n>', help: 'guidance iterations (default 3)' },
-  { key: 'lr', flag: '--lr', arg: '<x>', help: 'guidance step size (default 10)' },
-  { key: 'seed', flag: '--seed', arg: '<n>', help: 'first seed (default 0)' },
-  { key: 'perImage', flag: '--per-image', arg: '<n>', help: 'candidates per source image, seeds seed.. (default 1)' },
+  { key: 'objective', flag: '--objective', arg: '<name>', text: true, help: `${GUIDANCE_OBJECTIVES.join(' | ')} (default ${D.objective})` },
+  { key: 'strength', flag: '--strength', arg: '<x>', text: false, help: `img2img strength (default ${D.strength})` },
+  { key: 'steps', flag: '--steps', arg: '<n>', text: false, help: `scheduler steps (default ${D.steps})` },
+  { key: 'guidance', flag: '--guidance', arg: '<x>', text: false, help: `classifier-free guidance scale (default ${D.guidance})` },
+  { key: 'iterations', flag: '--iterations', arg: '<n>', text: false, help: `guidance iterations (default ${D.iterations})` },
+  { key: 'lr', flag: '--lr', arg: '<x>', text: false, help: `guidance step size r, w.r.t. the decoder input (default ${D.lr})` },
+  { key: 'seed', flag: '--seed', arg: '<n>', text: false, help: `first seed (default ${D.seed})` },
+  { key: 'perImage', flag: '--per-image', arg: '<n>', text: false, help: `candidates per source image, seeds seed.. (default ${D.perImage})` },
+  { key: 'reduction', flag: '--reduction', arg: '<r>', text: true, help: `per-image | batch-mean (default ${D.reduction})` },
+  { key: 'batchSize', flag: '--batch-size', arg: '<n>', text: false, help: `B of batch-mean (default ${D.batchSize})` },
+  { key: 'officialTarget', flag: '--official-target', arg: '<x>', text: false, help: `official loss target t (default ${D.officialTarget})` },
+  { key: 'energyMargin', flag: '--energy-margin', arg: '<x>', text: false, help: `energy hinge m_out (default ${D.energyMargin})` },
+  { key: 'energyTemperature', flag: '--energy-temperature', arg: '<x>', text: false, help: `energy τ (default ${D.energyTemperature})` },
+  { key: 'vaeLatent', flag: '--vae-latent', arg: '<m>', text: true, help: `sample | mean (default ${D.vaeLatent})` },
+  { key: 'resizeFilter', flag: '--resize-filter', arg: '<f>', text: true, help: `bilinear-antialias | bilinear (default ${D.resizeFilter})` },
 ] as const;
 
 export const SOURCE_FLAGS = [
@@ -39,7 +47,7 @@ export function planFromFlags(stage: ShardStage, values: Record<string, unknown>
   for (const f of SETTING_FLAGS) {
     const v = str(f.key);
     if (v === undefined) continue;
-    raw[f.key] = f.key === 'objective' ? v : Number(v);
+    raw[f.key] = f.text ? v : Number(v);
   }
   const parsed = GenerateSettings.safeParse(raw);
   if (!parsed.success) {

@@ -24,3 +24,4 @@ export interface StudioApi {
 
 /** What the main side implements, once: an exhaustive map, so a route without a handler fails typecheck. */
 export type Handlers = { [K in RouteName]: (input: RouteParsedInput<K>) => Promise<RouteOutput<K>> | RouteOutput<K> };
+export * from '../guidance';

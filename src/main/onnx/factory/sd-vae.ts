@@ -15,12 +15,17 @@ export interface VaeOptions {
   latentChannels?: number;
   /** Symbolic (string) or fixed batch dimension. */
   batch?: number | string;
+  /**
+   * The encoder's output: `latent_parameters` (mean ‖ log-variance, Optimum's current VaeEncoder export, the
+   * pipeline samples from it) or `latent_sample` (older exports; here the posterior mean).
+   */
+  encoderOutput?: 'latent_parameters' | 'latent_sample';
 }
 
 /** Stable Diffusion 2's VAE geometry (the decoder is ~49.5M parameters, ~200 MB): benchmarks only. */
 export const SD_VAE_SHAPES: VaeOptions = { imageSize: 512, channels: [128, 256, 512, 512], layersPerBlock: 2, groups: 32 };
 
-const TINY_VAE: Required<VaeOptions> = { seed: 0, imageSize: 64, channels: [8, 16, 16, 16], layersPerBlock: 1, groups: 4, latentChannels: 4, batch: 'batch_size' };
+const TINY_VAE: Required<VaeOptions> = { seed: 0, imageSize: 64, channels: [8, 16, 16, 16], layersPerBlock: 1, groups: 4, latentChannels: 4, batch: 'batch_size', encoderOutput: 'latent_parameters' };
 
 function resolve(opts: VaeOptions): Required<VaeOptions> & { latentSize: number; norm: NormSpec } {
   const o = { ...TINY_VAE, ...opts };
@@ -36,9 +41,10 @@ function midBlock(net: Net, x: string, prefix: string, channels: number, norm: N
 }
 
 /**
- * VAE encoder: `sample` [N,3,H,W] in [-1,1] → `latent_sample` [N,4,H/8,W/8].
- * The output is the posterior MEAN (diffusers' `latent_dist.mode()`), not a random draw: deterministic, and
- * the SD VAE's posterior std is tiny anyway. It is unscaled: callers multiply by 0.18215.
+ * VAE encoder: `sample` [N,3,H,W] in [-1,1] → `latent_parameters` [N,8,H/8,W/8] (posterior mean ‖ log-variance, as
+ * Optimum exports it) or `latent_sample` [N,4,H/8,W/8] (the posterior mean, diffusers' `latent_dist.mode()`).
+ * Unscaled: callers multiply by 0.18215. The log-variance is shifted by −6 (std ≈ 0.05) so that a random encoder's
+ * posterior is narrow, like the SD VAE's.
  */
 export function buildVaeEncoder(opts: VaeOptions = {}): ModelProto {
   const o = resolve(opts);
@@ -58,9 +64,15 @@ export function buildVaeEncoder(opts: VaeOptions = {}): ModelProto {
   h = silu(net, groupNorm(net, h, 'encoder.conv_norm_out', ch, o.groups, 1e-6));
   h = conv(net, h, 'encoder.conv_out', { cin: ch, cout: 2 * o.latentChannels, kernel: 3, gain: 1 });
   const moments = conv(net, h, 'quant_conv', { cin: 2 * o.latentChannels, cout: 2 * o.latentChannels, kernel: 1, gain: 1 });
-  // moments = [mean, logvar] along channels; keep the mean.
-  b.node('Slice', [moments, b.constI64([0]), b.constI64([o.latentChannels]), b.constI64([1])], {}, { outputs: ['latent_sample'] });
-  b.output('latent_sample', 'float32', [o.batch, o.latentChannels, o.latentSize, o.latentSize]);
+  // moments = [mean, logvar] along channels.
+  if (o.encoderOutput === 'latent_sample') {
+    b.node('Slice', [moments, b.constI64([0]), b.constI64([o.latentChannels]), b.constI64([1])], {}, { outputs: ['latent_sample'] });
+    b.output('latent_sample', 'float32', [o.batch, o.latentChannels, o.latentSize, o.latentSize]);
+  } else {
+    const shift = Array.from({ length: 2 * o.latentChannels }, (_, c) => (c < o.latentChannels ? 0 : -6));
+    b.node('Add', [moments, b.constF32(shift, [1, 2 * o.latentChannels, 1, 1])], {}, { outputs: ['latent_parameters'] });
+    b.output('latent_parameters', 'float32', [o.batch, 2 * o.latentChannels, o.latentSize, o.latentSize]);
+  }
   return b.build();
 }
 

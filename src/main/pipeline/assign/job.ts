@@ -36,7 +36,7 @@ interface AssignState {
 let state: AssignState | null = null;
 
 /**
- * 'labels.assign' (SYNOOD.md §5): each candidate's CLIP feature gets the top-1 of softmax(100·cos) over the
+ * 'labels.assign' (docs/METHOD.md §5): each candidate's CLIP feature gets the top-1 of softmax(100·cos) over the
  * selected negative labels only, recorded in label_assignments and, unless a curator relabelled it, on the
  * candidate itself. Its grouped NegLabel score (§4) is stored too, so curators can sort by it.
  */

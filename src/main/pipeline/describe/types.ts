@@ -4,7 +4,7 @@ export interface Description {
   elements: string[];
 }
 
-/** Lists the context elements of an image other than its main object (SYNOOD.md §2). */
+/** Lists the context elements of an image other than its main object (docs/METHOD.md §2). */
 export interface Describer {
   describe(imagePath: string, className: string): Promise<Description>;
 }

@@ -15,7 +15,7 @@ export interface ScoringTexts {
   ngroups: number;
 }
 
-/** The text side of the grouped score (SYNOOD.md §4): InD classes as 'the nice {class}', the selected negatives. */
+/** The text side of the grouped score (docs/METHOD.md §4): InD classes as 'the nice {class}', the selected negatives. */
 export async function scoringTexts(db: Db, encoder: ClipEncoder): Promise<ScoringTexts> {
   const texts = new TextFeatureMemo(encoder);
   const negatives = selectedNegatives(db);

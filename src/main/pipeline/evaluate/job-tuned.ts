@@ -39,7 +39,7 @@ function sourceRun(db: Db, runsDir: string, run: RunRow, kind: 'projection' | 'l
 }
 
 /**
- * SYNOOD.md §8: which trained parts a score uses. A projection run supplies its projection and, when asked, the
+ * docs/METHOD.md §8: which trained parts a score uses. A projection run supplies its projection and, when asked, the
  * newest completed labels run's tuned features; a labels run the other way round; the zero-shot run neither.
  * Tuned labels no longer among the selected negatives (re-mined since) are left out and counted.
  */

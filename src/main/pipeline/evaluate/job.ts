@@ -47,7 +47,7 @@ function score(s: Pick<EvalState, 'texts' | 'tuning'>, images: Float32Array): Fl
 }
 
 /**
- * 'evaluate.run' (SYNOOD.md §8): InD test scores once per job start, then per OOD set its scores, AUROC, both
+ * 'evaluate.run' (docs/METHOD.md §8): InD test scores once per job start, then per OOD set its scores, AUROC, both
  * FPR95 conventions, AUPR in/out, a ROC curve of at most 1000 points and shared-bin histograms.
  */
 export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: number }> = {

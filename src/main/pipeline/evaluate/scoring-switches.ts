@@ -1,5 +1,5 @@
 /**
- * SYNOOD.md §8: the official inference code is unpublished, so whether the tuned label features and the
+ * docs/METHOD.md §8: the official inference code is unpublished, so whether the tuned label features and the
  * projection are used at test time are options, recorded with every score set.
  */
 export interface ScoreSwitches {

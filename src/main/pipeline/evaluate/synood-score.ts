@@ -22,7 +22,7 @@ export interface SynoodScores {
 }
 
 /**
- * SYNOOD.md §8 test-time score: NegLabel's grouped score (src/main/ood) with, per switch, the projection
+ * docs/METHOD.md §8 test-time score: NegLabel's grouped score (src/main/ood) with, per switch, the projection
  * applied to the image features and the tuned label features in place of their originals.
  */
 export function synoodScore(f: ScoringFeatures, tuned: TunedModel, switches: ScoreSwitches, grouping: GroupingOptions = {}): SynoodScores {

@@ -1,3 +1,4 @@
+import type { GaussianNoise } from './gaussian-noise';
 import type { InpaintModels } from './inpaint-models';
 import { encodeLatent } from './vae';
 
@@ -23,6 +24,8 @@ export async function prepareInpaintConditioning(
   height: number,
   width: number,
   pixelMask?: Float32Array,
+  /** The posterior sample's noise, when the VAE latent is sampled (diffusers samples this latent too). */
+  posterior?: GaussianNoise,
 ): Promise<InpaintConditioning> {
   const plane = height * width;
   if (pixelMask && pixelMask.length !== plane) throw new Error(`mask has ${pixelMask.length} values, expected ${height}×${width}`);
@@ -31,7 +34,7 @@ export async function prepareInpaintConditioning(
   if (image && pixelMask) {
     for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) masked[c * plane + p] = pixelMask[p]! >= 0.5 ? 0 : image[c * plane + p]!;
   }
-  const latent = await encodeLatent(models, masked, height, width);
+  const latent = await encodeLatent(models, masked, height, width, posterior);
   const [, , h, w] = latent.dims as [number, number, number, number];
   const mask = new Float32Array(h * w);
   for (let y = 0; y < h; y++) {

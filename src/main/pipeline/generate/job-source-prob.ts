@@ -3,7 +3,7 @@ import type { Db } from '../../store/db';
 import { normaliseRows } from '../describe/clip-encoder';
 import type { ClipEncoder } from '../features';
 
-/** CLIP's logit scale in zero-shot classification (SYNOOD.md §4–§6: 100·cos). */
+/** CLIP's logit scale in zero-shot classification (docs/METHOD.md §4–§6: 100·cos). */
 const LOGIT_SCALE = 100;
 
 interface ClassTexts {

@@ -70,9 +70,23 @@ async function readSource(image: StageImage): Promise<Buffer> {
   }
 }
 
+/** A job's settings, re-read when it runs: a row written by an older version fails with what changed, not a zod dump. */
+function parseSettings(raw: unknown): GenerateSettings {
+  const parsed = GenerateSettings.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const objective = (raw as { objective?: unknown } | null)?.objective;
+  if (objective === 'energy-eq7-literal') {
+    throw new Error(
+      "this job was queued by an older version with objective 'energy-eq7-literal' (eq. 7 read literally), which pushed images toward InD and was removed; queue a new generation (objective 'energy' is now the energy hinge, docs/METHOD.md §3)",
+    );
+  }
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`this job's settings are not valid for this version: ${issue.path.join('.') || 'settings'}: ${issue.message}`);
+}
+
 async function load(ctx: JobContext, params: GenerateParams): Promise<Loaded> {
   const { db } = ctx.project;
-  const settings = GenerateSettings.parse(params.settings);
+  const settings = parseSettings(params.settings);
   const inpainting = requireModel(db, 'inpainting');
   const classifierModel = requireModel(db, 'classifier');
   requireModel(db, 'clip');
@@ -102,7 +116,7 @@ async function load(ctx: JobContext, params: GenerateParams): Promise<Loaded> {
 }
 
 /**
- * Job kind 'generate.candidates' (SYNOOD.md §3): per item, one candidate from one InD image with the pinned
+ * Job kind 'generate.candidates' (docs/METHOD.md §3): per item, one candidate from one InD image with the pinned
  * context prompt and the item's seed; writes the final PNG, its thumbnail and every iteration's preview, and
  * commits the candidates row with the scores curators sort by. A failing item (bad image, no prompt, a
  * provider error or out-of-memory) fails alone; the runner records its message and goes on.
@@ -127,9 +141,14 @@ function createGenerateHandler(): JobHandler<GenerateParams, GenerateItemPayload
         image: source,
         prompt: prompt.text,
         objective: settings.objective,
+        objectiveOptions: { officialTarget: settings.officialTarget, energyMargin: settings.energyMargin, energyTemperature: settings.energyTemperature },
         seed,
         iterations: settings.iterations,
         lr: settings.lr,
+        reduction: settings.reduction,
+        batchSize: settings.batchSize,
+        vaeLatent: settings.vaeLatent,
+        resizeFilter: settings.resizeFilter,
         steps: settings.steps,
         strength: settings.strength,
         guidanceScale: settings.guidance,
@@ -145,7 +164,8 @@ function createGenerateHandler(): JobHandler<GenerateParams, GenerateItemPayload
       const t = performance.now();
       const sourceClassProb = await loaded.sourceProb.of(files.png, image.datasetId, image.classId);
       const timings = { ...c.timings, clipMs: performance.now() - t };
-      const config = { ...settings, width: size, height: size, prompt: prompt.text };
+      // Every paper-vs-code switch as it was applied (constants resolved, B = 1 for per-image), beside the settings.
+      const config = { ...settings, width: size, height: size, prompt: prompt.text, guidance: settings.guidance, semantics: c.semantics };
       return (tx) => {
         tx
           .prepare(

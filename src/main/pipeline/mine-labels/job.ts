@@ -1,4 +1,5 @@
-import type { MineLabelsParams } from '../../../shared/api/routes/mine-labels';
+import type { LabelPool, MineLabelsParams, WordListRecord } from '../../../shared/api/routes/mine-labels';
+import type { Db } from '../../store/db';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { fillTemplate, matrix, quantileSimilarity, type Candidate, type Matrix } from '../../ood';
 import type { ClipEncoder } from '../features';
@@ -8,13 +9,36 @@ import { promptsFor, templateColumn } from './label-templates';
 import { openProjectClip } from './project-clip';
 import { selectByScore } from './selection';
 import { TextFeatureMemo } from './text-features';
+import { readWordList, wordListCandidates, type WordList } from './word-list';
 
 export const MINE_LABELS_JOB_KIND = 'labels.mine';
 /** Candidates scored per job item: small enough that progress moves and a kill loses little. */
 export const MINE_BATCH_WORDS = 512;
 
-/** A batch of candidates [start, end) to score, or the closing selection over every stored score. */
-export type MineItem = { start: number; end: number } | { select: true };
+/**
+ * A labels.mine job's recorded params: the route's params, plus what the API found in a word list when it queued
+ * the job. Jobs queued before word lists existed have no `pool` (WordNet) and no `excludeInDClassNames` (they
+ * always dropped InD class names): read them through poolOf / excludesInDClassNames.
+ */
+export type MineLabelsJobParams = Omit<MineLabelsParams, 'pool' | 'excludeInDClassNames'> & {
+  pool?: LabelPool;
+  excludeInDClassNames?: boolean;
+  wordList?: WordListRecord;
+};
+
+export function poolOf(params: Pick<MineLabelsJobParams, 'pool'>): LabelPool {
+  return params.pool ?? { type: 'wordnet' };
+}
+
+export function excludesInDClassNames(params: Pick<MineLabelsJobParams, 'excludeInDClassNames'>): boolean {
+  return params.excludeInDClassNames ?? true;
+}
+
+/**
+ * A batch of candidates [start, end) to score, the closing selection over every stored score, or (a fixed word
+ * list) the one item that writes the list as the selected labels.
+ */
+export type MineItem = { start: number; end: number } | { select: true } | { fixed: true };
 
 export function mineItems(candidateCount: number): { key: string; payload: MineItem }[] {
   const items: { key: string; payload: MineItem }[] = [];
@@ -26,40 +50,79 @@ export function mineItems(candidateCount: number): { key: string; payload: MineI
   return items;
 }
 
-interface MiningState {
+export function fixedItems(labels: number): { key: string; payload: MineItem }[] {
+  return [{ key: `use the ${labels.toLocaleString('en-US')} listed labels as the negative labels`, payload: { fixed: true } }];
+}
+
+/**
+ * The word list of a file pool, validated against the project's InD classes (throws WordListError, which names
+ * the file and lines). Both the API (before queueing) and the job (before writing) call it.
+ */
+export function poolWordList(db: Db, pool: Extract<LabelPool, { type: 'file' }>): WordList {
+  return readWordList(pool.path, { classNames: indTrainClasses(db).names, mode: pool.mode });
+}
+
+interface Scorer {
   encoder: ClipEncoder;
   texts: TextFeatureMemo;
-  classNames: string[];
   classFeatures: Matrix;
+}
+
+interface MiningState {
+  classNames: string[];
   candidates: Candidate[];
+  /** Null for a fixed word list: nothing is scored. */
+  scorer: Scorer | null;
 }
 
 let state: MiningState | null = null;
 
 /**
- * 'labels.mine' (SYNOOD.md §4): each batch item scores its candidates (quantile of the cosine similarities to the
- * InD class prompts) and stores them; the last item, which needs every score, marks the lowest pct per part of
+ * 'labels.mine' (docs/METHOD.md §4): each batch item scores its candidates (quantile of the cosine similarities to
+ * the InD class prompts) and stores them; the last item, which needs every score, marks the lowest pct per part of
  * speech as selected. Scores are upserted per (word, pos), so label ids stay stable across re-minings.
+ * The candidates are WordNet's or a word list's; a fixed word list skips scoring and is selected as it is.
  */
-export const mineLabelsHandler: JobHandler<MineLabelsParams, MineItem> = {
+export const mineLabelsHandler: JobHandler<MineLabelsJobParams, MineItem> = {
   kind: MINE_LABELS_JOB_KIND,
   touches: 'labels',
-  async prepare(ctx: JobContext, params: MineLabelsParams) {
+  async prepare(ctx: JobContext, params: MineLabelsJobParams) {
+    state = null;
+    const classes = indTrainClasses(ctx.project.db);
+    const pool = poolOf(params);
+    let candidates: Candidate[];
+    if (pool.type === 'file') {
+      // Checked again here: the file or the InD classes may have changed since the API queued the job.
+      const list = poolWordList(ctx.project.db, pool);
+      if (params.wordList && params.wordList.sha256 !== list.sha256) {
+        throw new Error(`word list ${pool.path} changed since this job was queued (sha256 ${params.wordList.sha256.slice(0, 12)}… then, ${list.sha256.slice(0, 12)}… now): queue a new mining`);
+      }
+      candidates = wordListCandidates(list);
+      if (pool.mode === 'fixed') {
+        state = { classNames: classes.names, candidates, scorer: null };
+        return;
+      }
+    } else {
+      candidates = miningCandidates({ lemmas: params.lemmas, limit: params.candidateLimit });
+    }
     const { encoder } = await openProjectClip(ctx.project, { batchSize: 256 });
     const texts = new TextFeatureMemo(encoder);
-    const classes = indTrainClasses(ctx.project.db);
     const classFeatures = matrix(await texts.encode(classes.names.map((n) => fillTemplate(params.classTemplate, n))), classes.names.length, encoder.dim);
-    state = { encoder, texts, classNames: classes.names, classFeatures, candidates: miningCandidates({ lemmas: params.lemmas, limit: params.candidateLimit }) };
+    state = { classNames: classes.names, candidates, scorer: { encoder, texts, classFeatures } };
   },
   async runItem(ctx, params, item) {
     const s = state!;
     const p = item.payload;
+    if ('fixed' in p) return fixedCommit(params, s);
     if ('select' in p) return selectCommit(ctx, params, s, item.seq);
-    if (p.end > s.candidates.length) throw new ItemError(`item covers candidates up to ${p.end} but the WordNet list now has ${s.candidates.length}`);
+    const scorer = s.scorer;
+    if (!scorer) throw new ItemError('a fixed word list has nothing to score');
+    const source = poolOf(params).type === 'file' ? 'the word list' : 'the WordNet list';
+    if (p.end > s.candidates.length) throw new ItemError(`item covers candidates up to ${p.end} but ${source} now has ${s.candidates.length}`);
     const batch = s.candidates.slice(p.start, p.end);
     const templates = { noun: params.nounTemplates, adj: params.adjTemplates };
-    const feats = await s.texts.encodeSets(batch.map((c) => promptsFor(c.word, templates[c.pos])));
-    const scores = quantileSimilarity(matrix(feats, batch.length, s.encoder.dim), s.classFeatures, params.quantile);
+    const feats = await scorer.texts.encodeSets(batch.map((c) => promptsFor(c.word, templates[c.pos])));
+    const scores = quantileSimilarity(matrix(feats, batch.length, scorer.encoder.dim), scorer.classFeatures, params.quantile);
     return (db) => {
       const upsert = db.prepare(
         'INSERT INTO neg_labels (word, pos, template, mining_score) VALUES (?, ?, ?, ?) ON CONFLICT (word, pos) DO UPDATE SET template = excluded.template, mining_score = excluded.mining_score',
@@ -68,12 +131,12 @@ export const mineLabelsHandler: JobHandler<MineLabelsParams, MineItem> = {
     };
   },
   async dispose() {
-    await state?.encoder.release();
+    await state?.scorer?.encoder.release();
     state = null;
   },
 };
 
-function selectCommit(ctx: JobContext, params: MineLabelsParams, s: MiningState, seq: number) {
+function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningState, seq: number) {
   const db = ctx.project.db;
   // Scores of an earlier mining may still sit in the table; selecting is only sound once this job scored every batch.
   const unscored = db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND seq != ? AND status != 'done'").pluck().get(ctx.jobId, seq) as number;
@@ -85,12 +148,33 @@ function selectCommit(ctx: JobContext, params: MineLabelsParams, s: MiningState,
   const { kept } = selectByScore(
     s.candidates.map((c, i) => ({ ...c, score: rows[i]!.mining_score! })),
     params.pct,
-    s.classNames,
+    // NegLabel keeps candidates that equal an InD class unless asked (docs/METHOD.md §4).
+    excludesInDClassNames(params) ? s.classNames : [],
   );
   const ids = kept.map((i) => rows[i]!.id);
   return (tx: typeof db) => {
     tx.prepare('UPDATE neg_labels SET selected = 0 WHERE selected = 1').run();
     const mark = tx.prepare('UPDATE neg_labels SET selected = 1 WHERE id = ?');
     for (const id of ids) mark.run(id);
+  };
+}
+
+/**
+ * A fixed word list becomes the selection as it is, in its order. Nothing is mined, so mining_score holds the
+ * label's 0-based position in the file: every stage reads the selection ordered by (part of speech, mining_score),
+ * and the list has its nouns first (checked when it was read), so that order is the file's.
+ */
+function fixedCommit(params: MineLabelsJobParams, s: MiningState) {
+  const templates = { noun: params.nounTemplates, adj: params.adjTemplates };
+  return (tx: Db) => {
+    const upsert = tx.prepare(
+      'INSERT INTO neg_labels (word, pos, template, mining_score) VALUES (?, ?, ?, ?) ON CONFLICT (word, pos) DO UPDATE SET template = excluded.template, mining_score = excluded.mining_score',
+    );
+    const mark = tx.prepare('UPDATE neg_labels SET selected = 1 WHERE word = ? AND pos = ?');
+    tx.prepare('UPDATE neg_labels SET selected = 0 WHERE selected = 1').run();
+    s.candidates.forEach((c, i) => {
+      upsert.run(c.word, c.pos, templateColumn(templates[c.pos]), i);
+      mark.run(c.word, c.pos);
+    });
   };
 }

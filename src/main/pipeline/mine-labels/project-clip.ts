@@ -6,7 +6,7 @@ import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
 import { createOnnxClipEncoder, type ClipEncoder, type ClipPreprocessing } from '../features';
 import { requireModel, type RegisteredModel } from '../model-roles';
 
-/** NegLabel's own preprocessing (SYNOOD.md §4: resize bilinear, center-crop): every OOD stage uses the same pixels. */
+/** NegLabel's own preprocessing (docs/METHOD.md §4: resize bilinear, center-crop): every OOD stage uses the same pixels. */
 export const OOD_PREPROCESSING: ClipPreprocessing = 'neglabel';
 
 export interface ProjectClip {

@@ -11,7 +11,7 @@ export interface NegativeLabelRow {
   template: string;
 }
 
-/** NegLabel's official number of negative-label groups (SYNOOD.md §4). */
+/** NegLabel's official number of negative-label groups (docs/METHOD.md §4). */
 export const NEGLABEL_GROUPS = 100;
 
 /** 100 groups, or one label per group when fewer labels were mined (small demo vocabularies). */

@@ -2,7 +2,7 @@
  * torch.optim.lr_scheduler.CosineAnnealingLR in closed form (its `_get_closed_form_lr`):
  * lr(t) = eta_min + (base − eta_min)·(1 + cos(π·t / T)) / 2, for t = 0..T−1.
  *
- * Granularity: the brief and SYNOOD.md say "cosine to eta_min over N epochs" without saying how often
+ * Granularity: the paper says "cosine to eta_min over N epochs" without saying how often
  * the scheduler steps. 'step' (default) anneals once per optimizer step with T = epochs·stepsPerEpoch, so the
  * last steps really reach ≈ eta_min; 'epoch' is the common `scheduler.step()` at the end of each epoch with
  * T = epochs (the lr is then constant within an epoch and never gets near eta_min in 3 epochs).
@@ -25,4 +25,9 @@ export function cosineAnnealingLr(baseLr: number, etaMin: number, t: number, tMa
 export function scheduledLr(s: CosineSchedule, epoch: number, stepInEpoch: number): number {
   if (s.granularity === 'epoch') return cosineAnnealingLr(s.baseLr, s.etaMin, epoch, s.epochs);
   return cosineAnnealingLr(s.baseLr, s.etaMin, epoch * s.stepsPerEpoch + stepInEpoch, s.epochs * s.stepsPerEpoch);
+}
+
+/** The API's `lrSchedule` as the trainers' granularity. */
+export function granularity(schedule: 'per-step' | 'per-epoch'): ScheduleGranularity {
+  return schedule === 'per-epoch' ? 'epoch' : 'step';
 }

@@ -74,7 +74,7 @@ function describeAccepted(a: AcceptedSet): Record<string, unknown> {
   };
 }
 
-/** SYNOOD.md §6: the selected InD subset (all InD-train images when none is selected) with their class targets. */
+/** docs/METHOD.md §6: the selected InD subset (all InD-train images when none is selected) with their class targets. */
 async function loadIndSubset(project: OpenProject, encoder: ClipEncoder) {
   const db = project.db;
   const classes = indTrainClasses(db);

@@ -47,7 +47,7 @@ function writeMetrics(db: Db, runId: number, steps: StepMetrics[]): void {
 }
 
 /**
- * A durable training job (SYNOOD.md §6/§7): `prepare` loads and encodes the run's data once per job-process start,
+ * A durable training job (docs/METHOD.md §6/§7): `prepare` loads and encodes the run's data once per job-process start,
  * each item trains one epoch from the run's checkpoint, the last one writes the trained weights and completes the
  * run. A diverged step fails the run with its reason and keeps the earlier checkpoints.
  */

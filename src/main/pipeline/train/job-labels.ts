@@ -1,18 +1,19 @@
 import type { z } from 'zod';
 import type { LabelsConfig } from '../../../shared/api/routes/runs';
 import { loadLabelFeaturesData } from './job-data';
+import { granularity } from './cosine-schedule';
 import { trainingJobHandler } from './job-handler';
 import { writeLabelFeaturesFile } from './job-weights';
 import { trainLabelFeatures, type LabelFeaturesTrainingData } from './label-features-trainer';
 
 type Config = z.infer<typeof LabelsConfig>;
 
-/** 'train.labels' (SYNOOD.md §7): the M' assigned labels' text features, learnable; no projection. */
+/** 'train.labels' (docs/METHOD.md §7): the M' assigned labels' text features, learnable; no projection. */
 export const trainLabelsHandler = trainingJobHandler<Config, LabelFeaturesTrainingData>({
   kind: 'train.labels',
   load: loadLabelFeaturesData,
   numSamples: (d) => d.targets.length,
-  train: (data, c, seed, hooks) => trainLabelFeatures(data, { epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, seed, ...hooks }),
+  train: (data, c, seed, hooks) => trainLabelFeatures(data, { epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, schedule: granularity(c.lrSchedule), seed, ...hooks }),
   writeOutput(files, params, loaded) {
     writeLabelFeaturesFile(files.labelFeatures, { dim: loaded.data.dim, labelIds: loaded.labelIds, features: params.label_features! });
     return files.labelFeatures;

@@ -1,18 +1,19 @@
 import type { z } from 'zod';
 import type { ProjectionConfig } from '../../../shared/api/routes/runs';
 import { loadProjectionData } from './job-data';
+import { granularity } from './cosine-schedule';
 import { trainingJobHandler } from './job-handler';
 import { writeProjectionFile } from './job-weights';
 import { trainProjection, type ProjectionTrainingData } from './projection-trainer';
 
 type Config = z.infer<typeof ProjectionConfig>;
 
-/** 'train.projection' (SYNOOD.md §6): the residual projection after the frozen image encoder. */
+/** 'train.projection' (docs/METHOD.md §6): the residual projection after the frozen image encoder. */
 export const trainProjectionHandler = trainingJobHandler<Config, ProjectionTrainingData>({
   kind: 'train.projection',
   load: loadProjectionData,
   numSamples: (d) => d.targets.length,
-  train: (data, c, seed, hooks) => trainProjection(data, { epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, etaMin: c.minLr, weightDecay: c.weightDecay, seed, ...hooks }),
+  train: (data, c, seed, hooks) => trainProjection(data, { epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, etaMin: c.minLr, weightDecay: c.weightDecay, schedule: granularity(c.lrSchedule), seed, ...hooks }),
   writeOutput(files, params, loaded) {
     const dim = loaded.data.dim;
     writeProjectionFile(files.projection, { dim, weight: params.proj_weight!, bias: params.proj_bias!, lnWeight: params.ln_weight!, lnBias: params.ln_bias! });

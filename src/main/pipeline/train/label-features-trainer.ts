@@ -19,7 +19,7 @@ export interface LabelFeaturesTrainingData {
 /** SynOOD's official code uses lr 2e-2; the paper states 2e-3. */
 export const LABEL_FEATURES_LR = { code: 2e-2, paper: 2e-3 } as const;
 
-/** SYNOOD.md §7 defaults (lr from the official code). */
+/** docs/METHOD.md §7 defaults (lr from the official code). */
 export const LABEL_FEATURES_DEFAULTS = {
   epochs: 5,
   batchSize: 128,
@@ -46,9 +46,9 @@ export interface LabelFeaturesTrainingResult extends LoopResult {
 }
 
 /**
- * Fine-tuning 2 (SYNOOD.md §7): the M' assigned labels' text features are the only parameters; logits =
+ * Fine-tuning 2 (docs/METHOD.md §7): the M' assigned labels' text features are the only parameters; logits =
  * 100·cos(img, label) over those M' labels; cross-entropy to the assigned label; torch SGD with momentum and
- * L2 weight decay, cosine lr (eta_min 0, torch's default — SYNOOD.md gives none for this stage).
+ * L2 weight decay, cosine lr (eta_min 0, torch's default — docs/METHOD.md gives none for this stage).
  */
 export async function trainLabelFeatures(data: LabelFeaturesTrainingData, opts: LabelFeaturesTrainingOptions = {}): Promise<LabelFeaturesTrainingResult> {
   const lr = opts.lr ?? LABEL_FEATURES_DEFAULTS.lr;

@@ -17,7 +17,7 @@ export interface ProjectionTrainingData {
   textFeatures: Float32Array;
 }
 
-/** SYNOOD.md §6 defaults. */
+/** docs/METHOD.md §6 defaults. */
 export const PROJECTION_DEFAULTS = {
   epochs: 3,
   batchSize: 128,
@@ -52,7 +52,7 @@ export function scaledTransposedText(text: Float32Array, dim: number): Float32Ar
 }
 
 /**
- * Fine-tuning 1 (SYNOOD.md §6): x' = normalize(x + P(x)), logits = 100·x'·Tᵀ, cross-entropy; Adam with L2
+ * Fine-tuning 1 (docs/METHOD.md §6): x' = normalize(x + P(x)), logits = 100·x'·Tᵀ, cross-entropy; Adam with L2
  * weight decay, cosine lr, seeded shuffle, per-epoch checkpoints. The step's gradient comes from the engine's
  * vjp of the ONNX forward graph.
  */

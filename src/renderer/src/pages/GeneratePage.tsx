@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Box, Button, Card, CardContent, Checkbox, FormControl, InputLabel, ListItemText, MenuItem, Select, Stack, TextField, Typography } from '@mui/material';
-import { GenerateSettings, type Job, type Objective, type RouteOutput } from '../../../shared/api';
+import { GUIDANCE_OBJECTIVES, OBJECTIVE_INFO, SETTING_ORIGINS, GenerateSettings, type GuidanceObjective, type GuidanceReduction, type Job, type ResizeFilter, type RouteOutput, type VaeLatentMode } from '../../../shared/api';
 import { useApi, useApiEvents } from '../api/context';
 import { useIndClasses } from '../api/use-ind-classes';
 import { useJobs } from '../api/use-jobs';
@@ -11,22 +11,22 @@ import { ErrorText } from '../components/ErrorText';
 import { num } from '../format';
 
 const DEFAULTS = GenerateSettings.parse({});
-type NumKey = 'strength' | 'steps' | 'guidance' | 'iterations' | 'lr' | 'seed' | 'perImage';
+type NumKey = 'strength' | 'steps' | 'guidance' | 'iterations' | 'lr' | 'seed' | 'perImage' | 'batchSize' | 'officialTarget' | 'energyMargin' | 'energyTemperature';
 const FIELDS: { key: NumKey; label: string; help: string }[] = [
   { key: 'strength', label: 'Strength', help: 'fraction of the schedule re-noised (0.6 → starts at t=601)' },
   { key: 'steps', label: 'Steps', help: 'PNDM steps' },
   { key: 'guidance', label: 'CFG scale', help: 'classifier-free guidance' },
   { key: 'iterations', label: 'Iterations', help: 'noise refinements per image' },
-  { key: 'lr', label: 'Step size (lr)', help: 'ε ← ε − lr·∂L/∂z0' },
+  { key: 'lr', label: 'Step size r', help: 'ε ← ε − (r/B)·∂L/∂u, u = z0/0.18215 the decoder input' },
   { key: 'seed', label: 'Seed', help: 'first seed; one more per extra candidate' },
   { key: 'perImage', label: 'Per image', help: 'candidates per source image' },
 ];
-const OBJECTIVES: { value: Objective; label: string }[] = [
-  { value: 'energy', label: 'Energy — paper eq. 7' },
-  { value: 'code', label: '(−5 − s)² — official code' },
-  { value: 'msp', label: 'MSP-guided (ablation)' },
-  { value: 'none', label: 'No gradient (ablation)' },
-  { value: 'neg-text2img', label: 'Neg image: text-to-image (ablation)' },
+/** Shown only for the objective or reduction they belong to. */
+const CONSTANT_FIELDS: { key: NumKey; label: string; help: string; when: (s: GenerateSettings) => boolean }[] = [
+  { key: 'batchSize', label: 'Batch B', help: 'the official script averages its loss over B images: each step is r/B·∂ℓ/∂u', when: (s) => s.reduction === 'batch-mean' },
+  { key: 'officialTarget', label: 'Target t', help: 'official loss (t − s)², s = mean(f) − logsumexp(f); official t = −5', when: (s) => s.objective === 'official' },
+  { key: 'energyMargin', label: 'm_out', help: 'energy hinge max(0, m_out − E)²: pushes E up to m_out (Liu et al. 2020: −7)', when: (s) => s.objective === 'energy' },
+  { key: 'energyTemperature', label: 'τ', help: 'E = −τ·logsumexp(f/τ)', when: (s) => s.objective === 'energy' },
 ];
 
 function GenerateForm() {
@@ -83,14 +83,55 @@ function GenerateForm() {
           )}
           <FormControl size="small" sx={{ minWidth: 250 }}>
             <InputLabel>Objective</InputLabel>
-            <Select label="Objective" value={settings.objective} onChange={(e) => setSettings({ ...settings, objective: e.target.value as Objective })}>
-              {OBJECTIVES.map((o) => (
-                <MenuItem key={o.value} value={o.value}>
-                  {o.label}
+            <Select label="Objective" value={settings.objective} onChange={(e) => setSettings({ ...settings, objective: e.target.value as GuidanceObjective })} data-testid="generate-objective">
+              {GUIDANCE_OBJECTIVES.map((o) => (
+                <MenuItem key={o} value={o}>
+                  {OBJECTIVE_INFO[o].label} — {OBJECTIVE_INFO[o].source}
                 </MenuItem>
               ))}
             </Select>
           </FormControl>
+          <FormControl size="small" sx={{ minWidth: 150 }}>
+            <InputLabel>Loss reduction</InputLabel>
+            <Select
+              label="Loss reduction"
+              value={settings.reduction}
+              onChange={(e) => {
+                const reduction = e.target.value as GuidanceReduction;
+                setSettings({ ...settings, reduction, batchSize: reduction === 'per-image' ? 1 : Math.max(2, settings.batchSize) });
+              }}
+              data-testid="generate-reduction"
+            >
+              <MenuItem value="per-image">Per image (B = 1)</MenuItem>
+              <MenuItem value="batch-mean">Batch mean (official script)</MenuItem>
+            </Select>
+          </FormControl>
+          <FormControl size="small" sx={{ minWidth: 150 }}>
+            <InputLabel>VAE latent</InputLabel>
+            <Select label="VAE latent" value={settings.vaeLatent} onChange={(e) => setSettings({ ...settings, vaeLatent: e.target.value as VaeLatentMode })}>
+              <MenuItem value="sample">Seeded sample (official pipeline)</MenuItem>
+              <MenuItem value="mean">Posterior mean</MenuItem>
+            </Select>
+          </FormControl>
+          <FormControl size="small" sx={{ minWidth: 150 }}>
+            <InputLabel>Classifier resize</InputLabel>
+            <Select label="Classifier resize" value={settings.resizeFilter} onChange={(e) => setSettings({ ...settings, resizeFilter: e.target.value as ResizeFilter })}>
+              <MenuItem value="bilinear-antialias">Bilinear, antialiased (torchvision ≥ 0.17)</MenuItem>
+              <MenuItem value="bilinear">Bilinear, no antialias</MenuItem>
+            </Select>
+          </FormControl>
+          {CONSTANT_FIELDS.filter((f) => f.when(settings)).map((f) => (
+            <TextField
+              key={f.key}
+              label={f.label}
+              type="number"
+              value={settings[f.key]}
+              title={f.help}
+              sx={{ width: 110 }}
+              onChange={(e) => setSettings({ ...settings, [f.key]: Number(e.target.value) })}
+              slotProps={{ htmlInput: { step: 'any', 'data-testid': `gen-${f.key}` } }}
+            />
+          ))}
           {FIELDS.map((f) => (
             <TextField
               key={f.key}
@@ -104,14 +145,14 @@ function GenerateForm() {
             />
           ))}
         </Stack>
-        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
-          Defaults are the paper's: strength {DEFAULTS.strength}, {DEFAULTS.steps} steps, CFG {DEFAULTS.guidance}, {DEFAULTS.iterations} iterations, step size {DEFAULTS.lr}, energy objective.
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }} data-testid="generate-origins">
+          Whose defaults: {SETTING_ORIGINS.map((o) => `${o.label}: ${o.origin}`).join(' · ')}. The objective moves images toward OOD: {OBJECTIVE_INFO[settings.objective].effect}.
         </Typography>
         <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
           <Button variant="contained" onClick={() => void start()} disabled={sourceType === 'classes' && classIds.length === 0} data-testid="generate-start">
             Queue generation
           </Button>
-          <Button onClick={() => setSettings(DEFAULTS)}>Reset to paper defaults</Button>
+          <Button onClick={() => setSettings(DEFAULTS)}>Reset to defaults</Button>
           {started && <Typography variant="body2">{started}</Typography>}
         </Stack>
         <ErrorText error={error} />

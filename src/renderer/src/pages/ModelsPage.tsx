@@ -4,6 +4,7 @@ import { useLive } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
 import { EmptyState } from '../components/EmptyState';
 import { when } from '../format';
+import { NegativeLabelsCard } from './NegativeLabelsCard';
 
 const ROLES: { role: ModelRole; what: string }[] = [
   { role: 'clip', what: 'CLIP image and text encoders (NegLabel scores, label assignment, fine-tuning)' },
@@ -79,6 +80,7 @@ export function ModelsPage() {
           })}
         </TableBody>
       </Table>
+      <NegativeLabelsCard />
     </Stack>
   );
 }

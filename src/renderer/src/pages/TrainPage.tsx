@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Box, Button, Card, CardContent, Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import { LabelsConfig, ProjectionConfig, type Run, type TrainConfig } from '../../../shared/api';
+import { Box, Button, Card, CardContent, Chip, FormControl, InputLabel, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { LabelsConfig, ProjectionConfig, type LrSchedule, type Run, type TrainConfig } from '../../../shared/api';
 import { useApi, useLive } from '../api/context';
 import { useJobs } from '../api/use-jobs';
 import type { PageId } from '../navigation';
@@ -51,6 +51,18 @@ function StageForm({ base, title, what }: { base: TrainConfig; title: string; wh
           <TextField label="Run name" value={name} placeholder={title.split(' (')[0]} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': `train-name-${base.stage}` } }} />
           <TextField label="Seed" type="number" value={seed} sx={{ width: 90 }} onChange={(e) => setSeed(Number(e.target.value))} />
           <TextField label="Optimizer" value={config.optimizer} sx={{ width: 100 }} disabled />
+          <FormControl size="small" sx={{ minWidth: 150 }}>
+            <InputLabel>LR schedule</InputLabel>
+            <Select
+              label="LR schedule"
+              value={config.lrSchedule}
+              onChange={(e) => setConfig({ ...config, lrSchedule: e.target.value as LrSchedule })}
+              data-testid={`train-schedule-${base.stage}`}
+            >
+              <MenuItem value="per-step">Cosine per step</MenuItem>
+              <MenuItem value="per-epoch">Cosine per epoch</MenuItem>
+            </Select>
+          </FormControl>
           {fields.map(([k, v]) => (
             <TextField key={k} label={k} type="number" value={v} sx={{ width: 120 }} onChange={(e) => setConfig({ ...config, [k]: Number(e.target.value) } as TrainConfig)} slotProps={{ htmlInput: { step: 'any' } }} />
           ))}

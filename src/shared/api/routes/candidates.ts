@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { route } from '../route';
 import { PageRequest, page } from '../pagination';
+import { RecordedObjective } from '../../guidance';
 
 export const CandidateStatus = z.enum(['new', 'accepted', 'rejected']);
 export type CandidateStatus = z.infer<typeof CandidateStatus>;
 
-export const Objective = z.enum(['energy', 'code', 'msp', 'none', 'neg-text2img']);
-export type Objective = z.infer<typeof Objective>;
+/** What a stored candidate says made it, including objectives older versions recorded (docs/METHOD.md §3). */
+export const Objective = RecordedObjective;
+export type Objective = RecordedObjective;
 
 /** Columns a curator can sort the gallery by; each is indexed. */
 export const CandidateSort = z.enum(['created', 'energy', 'msp', 'neglabel_score', 'source_class_prob', 'label_margin']);

@@ -1,22 +1,38 @@
 import { z } from 'zod';
 import { route } from '../route';
-import { Objective } from './candidates';
+import { GUIDANCE_DEFAULTS as D, GuidanceObjective, GuidanceReduction, ResizeFilter, VaeLatentMode } from '../../guidance';
 import { IterationPreview } from './candidate-detail';
 
-/** The paper's defaults (SYNOOD.md §3): strength 0.6, 20 PNDM steps, CFG 8, 3 iterations, step size 10. */
+/**
+ * One generation's settings; defaults from GUIDANCE_DEFAULTS (docs/METHOD.md §3), which says whose value each is.
+ * The objective's constants, the loss reduction, the VAE latent mode and the resize filter are the paper-vs-code
+ * switches: they are recorded with every candidate.
+ */
 export const GenerateSettings = z
   .object({
-    /** 'energy' is the paper's eq. 7; 'code' is the official code's (−5 − s)² loss; the UI labels which is which. */
-    objective: Objective.default('energy'),
-    strength: z.number().gt(0).max(1).default(0.6),
-    steps: z.number().int().min(1).max(1000).default(20),
-    guidance: z.number().min(1).max(30).default(8),
-    iterations: z.number().int().min(1).max(20).default(3),
-    lr: z.number().positive().max(1000).default(10),
-    seed: z.number().int().min(0).default(0),
-    perImage: z.number().int().min(1).max(16).default(1),
+    objective: GuidanceObjective.default(D.objective),
+    strength: z.number().gt(0).max(1).default(D.strength),
+    steps: z.number().int().min(1).max(1000).default(D.steps),
+    guidance: z.number().min(1).max(30).default(D.guidance),
+    iterations: z.number().int().min(1).max(20).default(D.iterations),
+    lr: z.number().positive().max(1e12).default(D.lr),
+    seed: z.number().int().min(0).default(D.seed),
+    perImage: z.number().int().min(1).max(16).default(D.perImage),
+    reduction: GuidanceReduction.default(D.reduction),
+    /** B of the batch-mean reduction; 1 with per-image. */
+    batchSize: z.number().int().min(1).max(256).default(D.batchSize),
+    officialTarget: z.number().min(-1e4).max(1e4).default(D.officialTarget),
+    energyMargin: z.number().min(-1e4).max(1e4).default(D.energyMargin),
+    energyTemperature: z.number().positive().max(1e4).default(D.energyTemperature),
+    vaeLatent: VaeLatentMode.default(D.vaeLatent),
+    resizeFilter: ResizeFilter.default(D.resizeFilter),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.reduction === 'per-image' && s.batchSize !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batchSize ${s.batchSize} needs reduction 'batch-mean' (per-image means B = 1)` });
+    }
+  });
 export type GenerateSettings = z.infer<typeof GenerateSettings>;
 
 export const GenerateSource = z.discriminatedUnion('type', [

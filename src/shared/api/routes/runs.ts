@@ -6,6 +6,14 @@ export const RunKind = z.enum(['zero-shot', 'projection', 'labels']);
 export type RunKind = z.infer<typeof RunKind>;
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
+/**
+ * When the cosine schedule anneals: after every optimizer step (T = epochs·steps per epoch, so the last steps
+ * really reach the floor) or once per epoch, as a `scheduler.step()` at each epoch's end does (docs/METHOD.md §6–§7:
+ * the official code does not say which; recorded with each run).
+ */
+export const LrSchedule = z.enum(['per-step', 'per-epoch']);
+export type LrSchedule = z.infer<typeof LrSchedule>;
+
 /** §6: Linear→LayerNorm→ReLU residual projection; Adam 1e-3, wd 1e-5, cosine to 1e-5 over 3 epochs, batch 128. */
 export const ProjectionConfig = z
   .object({
@@ -16,6 +24,7 @@ export const ProjectionConfig = z
     weightDecay: z.number().min(0).max(1).default(1e-5),
     epochs: z.number().int().min(1).max(1000).default(3),
     batchSize: z.number().int().min(1).max(8192).default(128),
+    lrSchedule: LrSchedule.default('per-step'),
   })
   .strict();
 
@@ -29,6 +38,7 @@ export const LabelsConfig = z
     weightDecay: z.number().min(0).max(1).default(1e-5),
     epochs: z.number().int().min(1).max(1000).default(5),
     batchSize: z.number().int().min(1).max(8192).default(128),
+    lrSchedule: LrSchedule.default('per-step'),
   })
   .strict();
 

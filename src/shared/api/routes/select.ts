@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '../route';
 
-/** SYNOOD.md §1: per class, the top k training images by file bytes / (width·height). */
+/** docs/METHOD.md §1: per class, the top k training images by file bytes / (width·height). */
 export const SubsetSelection = z.object({
   /** InD training datasets whose flags were rewritten. */
   datasets: z.number().int(),

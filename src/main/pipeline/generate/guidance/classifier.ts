@@ -1,8 +1,15 @@
 import { loadModel, type ModelProto } from '../../../onnx';
+import type { ResizeFilter } from '../../../../shared/guidance';
 
 /** torchvision's ImageNet normalisation. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 export const IMAGENET_STD = [0.229, 0.224, 0.225];
+
+/**
+ * The resize before the centre crop. 'bilinear-antialias': torchvision ≥ 0.17 `Resize` on a tensor
+ * (interpolate bilinear with antialias=True); 'bilinear': without antialias (torchvision < 0.17 tensors).
+ */
+export type { ResizeFilter };
 
 /** The classifier whose logits steer the noise, with the preprocessing its training used. */
 export interface GuidanceClassifier {
@@ -15,6 +22,7 @@ export interface GuidanceClassifier {
   cropSize: number;
   /** Shorter side before the crop (ResNet-50 IMAGENET1K_V2: 232). */
   resizeShorter: number;
+  resizeFilter: ResizeFilter;
   mean: number[];
   std: number[];
 }
@@ -26,6 +34,8 @@ export interface GuidanceClassifierOptions {
   cropSize?: number;
   /** Default: round(crop·232/224), IMAGENET1K_V2's ratio (232 for 224). */
   resizeShorter?: number;
+  /** Default 'bilinear-antialias'. */
+  resizeFilter?: ResizeFilter;
   mean?: number[];
   std?: number[];
 }
@@ -55,6 +65,7 @@ export function loadGuidanceClassifier(src: string | ModelProto, opts: GuidanceC
     numClasses: outDim !== undefined && outDim !== null && Number(outDim) > 0 ? Number(outDim) : null,
     cropSize,
     resizeShorter: opts.resizeShorter ?? Math.round((cropSize * 232) / 224),
+    resizeFilter: opts.resizeFilter ?? 'bilinear-antialias',
     mean: opts.mean ?? IMAGENET_MEAN,
     std: opts.std ?? IMAGENET_STD,
   };

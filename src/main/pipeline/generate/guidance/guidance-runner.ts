@@ -3,7 +3,7 @@ import { createSession, loadModel, type ModelProto, type ProviderName, type Sess
 import type { GuidanceClassifier } from './classifier';
 import { buildGuidanceModels, type GuidanceGraphSpec } from './guidance-graph';
 
-/** What one evaluation of the guidance graph at a latent z0 gives. */
+/** What one evaluation of the guidance graph at a decoder input u gives. */
 export interface GuidanceEvaluation {
   /** Decoded image clamped to [0, 1], NCHW, batch 1. */
   image01: Float32Array;
@@ -45,21 +45,22 @@ export class GuidanceRunner {
     return this.backwardSession !== null;
   }
 
-  async evaluate(z0: Float32Array): Promise<GuidanceEvaluation> {
-    return readEvaluation(await this.forwardSession.run({ z0: this.latent(z0) }));
+  /** `u`: the decoder input, z0 / latentScale. */
+  async evaluate(u: Float32Array): Promise<GuidanceEvaluation> {
+    return readEvaluation(await this.forwardSession.run({ u: this.latent(u) }));
   }
 
-  /** The evaluation plus ∂loss/∂z0. */
-  async gradient(z0: Float32Array): Promise<GuidanceEvaluation & { grad: Float32Array }> {
+  /** The evaluation plus ∂loss/∂u. */
+  async gradient(u: Float32Array): Promise<GuidanceEvaluation & { grad: Float32Array }> {
     if (!this.backwardSession) throw new Error(`objective "${this.spec.objective}" has no gradient`);
     const { height, width } = this.spec;
     const out = await this.backwardSession.run({
-      z0: this.latent(z0),
+      u: this.latent(u),
       grad_loss: new ort.Tensor('float32', Float32Array.of(1), []),
       grad_logits: new ort.Tensor('float32', new Float32Array(this.spec.numClasses), [1, this.spec.numClasses]),
       grad_image01: new ort.Tensor('float32', new Float32Array(3 * height * width), [1, 3, height, width]),
     });
-    return { ...readEvaluation(out), grad: out.grad_z0!.data as Float32Array };
+    return { ...readEvaluation(out), grad: out.grad_u!.data as Float32Array };
   }
 
   async release(): Promise<void> {
@@ -67,8 +68,8 @@ export class GuidanceRunner {
     await this.backwardSession?.release();
   }
 
-  private latent(z0: Float32Array): ort.Tensor {
-    return new ort.Tensor('float32', z0, this.spec.latentDims);
+  private latent(u: Float32Array): ort.Tensor {
+    return new ort.Tensor('float32', u, this.spec.latentDims);
   }
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, FormControl, InputLabel, MenuItem, Popover, Select, Stack, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
-import type { CandidateFilter, CandidateSort, CandidateStatus, Objective } from '../../../../shared/api';
+import { OBJECTIVE_INFO, RecordedObjective, type CandidateFilter, type CandidateSort, type CandidateStatus, type Objective } from '../../../../shared/api';
 import type { IndClass } from '../../api/use-ind-classes';
 import { LabelPicker } from './LabelPicker';
 import { RANGES, SORTS, type GalleryQuery, type RangeKey } from './filters';
@@ -15,13 +15,8 @@ interface Props {
   onPairs: (p: boolean) => void;
 }
 
-const OBJECTIVES: { value: Objective; label: string }[] = [
-  { value: 'energy', label: 'Energy (paper eq. 7)' },
-  { value: 'code', label: 'Official code loss' },
-  { value: 'msp', label: 'MSP-guided' },
-  { value: 'none', label: 'No gradient' },
-  { value: 'neg-text2img', label: 'Neg image (text-to-image)' },
-];
+/** Every objective a candidate can carry, including one older projects recorded. */
+const OBJECTIVES: { value: Objective; label: string }[] = RecordedObjective.options.map((o) => ({ value: o, label: OBJECTIVE_INFO[o].label }));
 
 function RangeFields({ filter, onFilter }: { filter: CandidateFilter; onFilter: (f: CandidateFilter) => void }) {
   const set = (key: RangeKey, side: 'min' | 'max', text: string) => {
