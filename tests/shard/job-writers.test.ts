@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownsImage, parseShardSpec, planFromFlags, toYaml, type ShardPlan } from '../../src/main/shard';
+import { ownsImage, parseShardSpec, planFromFlags, planToFlags, toYaml, type ShardPlan } from '../../src/main/shard';
 import { tmpDir } from '../helpers/tmp';
 import { runCli } from './cli';
 import { parseYamlSubset } from './yaml-subset';
@@ -41,8 +41,27 @@ describe('shard assignment', () => {
     expect(PLAN).toEqual({
       stage: 'generate',
       source: { type: 'images', imageIds: [1, 2, 5] },
-      settings: { objective: 'msp', strength: 0.6, steps: 4, guidance: 8, iterations: 2, lr: 10, seed: 0, perImage: 3 },
+      settings: {
+        objective: 'msp',
+        strength: 0.6,
+        steps: 4,
+        guidance: 8,
+        iterations: 2,
+        lr: 10,
+        seed: 0,
+        perImage: 3,
+        reduction: 'per-image',
+        batchSize: 1,
+        officialTarget: -5,
+        energyMargin: -7,
+        energyTemperature: 1,
+        vaeLatent: 'sample',
+        resizeFilter: 'bilinear-antialias',
+      },
     });
+    // Every switch is written out as a flag, so a shard on another machine runs the same plan.
+    expect(planFromFlags('generate', flagValues(planToFlags(PLAN)))).toEqual(PLAN);
+    expect(() => planFromFlags('generate', { reduction: 'sum' })).toThrow(/^--reduction: /);
     expect(planFromFlags('describe', {})).toEqual({ stage: 'describe', source: { type: 'subset' } });
     expect(() => planFromFlags('generate', { steps: '0' })).toThrow(/^--steps: /);
     expect(() => planFromFlags('generate', { classes: '1', images: '2' })).toThrow(/not both/);
