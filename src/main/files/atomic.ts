@@ -17,8 +17,12 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   }
 }
 
-/** Puts a copy of `src` at `dest`: a hard link when both are on one filesystem (free), else a byte copy. Atomic. */
-export function linkOrCopyAtomic(src: string, dest: string): void {
+/**
+ * Puts a copy of `src` at `dest`: a hard link when both are on one filesystem (free), else a byte copy. Atomic.
+ * A symbolic link is resolved first: link(2) does not follow it and would put the link itself at `dest`.
+ */
+export function linkOrCopyAtomic(src: fs.PathLike, dest: string): void {
+  src = fs.realpathSync.native(src, { encoding: 'buffer' });
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -5,6 +5,8 @@ export class UnsafePathError extends Error {
   constructor(
     readonly requested: string,
     reason: string,
+    /** True when the path is acceptable but nothing is there: a server answers 404, not 403. */
+    readonly missing = false,
   ) {
     super(`refused path '${requested}': ${reason}`);
     this.name = 'UnsafePathError';
@@ -44,8 +46,9 @@ export function resolveServablePath(root: string, allowed: readonly string[], re
   let real: string;
   try {
     real = fs.realpathSync(full);
-  } catch {
-    throw new UnsafePathError(requested, 'no such file');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UnsafePathError(requested, 'no such file', code === 'ENOENT' || code === 'ENOTDIR');
   }
   const allowedReal = allowed.map((a) => {
     try {

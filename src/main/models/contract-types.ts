@@ -43,14 +43,21 @@ export interface FileRule {
   anyOf: string[];
   what: string;
   json?: boolean;
+  /**
+   * For a JSON file: top-level fields it must have, with their JSON type. A file can parse and still be useless
+   * (a tokenizer.json without its `model` loads nothing), and it is better refused at import than at first use.
+   */
+  fields?: { name: string; type: 'object' | 'string'; what: string }[];
   /** How to get the file when it is missing. */
   hint?: string;
 }
 
 export type ProblemCode =
   | 'missing-file'
+  | 'not-a-file'
   | 'partial-download'
   | 'bad-json'
+  | 'missing-field'
   | 'bad-config'
   | 'unreadable-onnx'
   | 'truncated-onnx'

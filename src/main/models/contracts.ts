@@ -1,15 +1,16 @@
 import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, RoleContract, TensorRule, ValidationProblem } from './contract-types';
+import { TOKENIZER_FIELDS } from './json-fields';
 import { vlmContract } from './vlm-contract';
 
 const F32 = ['float32'];
 const I64 = ['int64'];
 const RGB: TensorRule['dims'] = [{ axis: 1, sizes: [3], meaning: 'channels', why: 'RGB images' }];
 
-const json = (file: string, what: string, hint?: string): FileRule => ({ anyOf: [file], what, json: true, hint });
+const json = (file: string, what: string, hint?: string, fields?: FileRule['fields']): FileRule => ({ anyOf: [file], what, json: true, hint, fields });
 
 const CLIP_FILES: FileRule[] = [
   json('config.json', 'the model configuration'),
-  json('tokenizer.json', 'the fast tokenizer'),
+  json('tokenizer.json', 'the fast tokenizer', undefined, TOKENIZER_FIELDS),
   json('tokenizer_config.json', 'the tokenizer settings'),
   json('preprocessor_config.json', 'the image preprocessing settings (size, mean, std)'),
 ];
@@ -128,7 +129,7 @@ const sdInpaint: Layout = {
   files: [
     json('model_index.json', 'the pipeline index'),
     json('scheduler/scheduler_config.json', 'the noise scheduler settings'),
-    json('tokenizer/tokenizer.json', 'the fast tokenizer', TOKENIZER_HINT),
+    json('tokenizer/tokenizer.json', 'the fast tokenizer', TOKENIZER_HINT, TOKENIZER_FIELDS),
     json('tokenizer/tokenizer_config.json', 'the tokenizer settings'),
   ],
   onnx: [

@@ -64,7 +64,19 @@ export function checkExternalData(root: string, onnxRel: string, refs: ExternalD
       });
       continue;
     }
-    const size = statSync(abs).size;
+    const st = statSync(abs);
+    if (!st.isFile()) {
+      problems.push({
+        code: 'not-a-file',
+        file: need.file,
+        subject: 'external data',
+        expected: `a file of ${need.bytesNeeded} bytes`,
+        found: st.isDirectory() ? 'a folder' : 'not a regular file',
+        message: `${need.file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file: ${onnxRel} keeps ${need.tensors} weight tensor(s) there (${need.bytesNeeded} bytes)`,
+      });
+      continue;
+    }
+    const size = st.size;
     if (size < need.bytesNeeded) {
       problems.push({
         code: 'short-external-data',

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ValidationProblem } from './contract-types';
 import { OnnxNoGraphError, readOnnxSignature, type OnnxSignature } from './onnx-signature';
 import { ProtoFormatError, ProtoTruncatedError } from './proto-reader';
@@ -17,6 +17,18 @@ function head(path: string, n: number): string {
 
 /** Reads an ONNX file's signature, or says in one problem why it cannot be read (truncated, a Git LFS pointer, not ONNX). */
 export function readOnnxFile(abs: string, rel: string): { signature: OnnxSignature } | { problem: ValidationProblem } {
+  // An empty file is a download or copy that never wrote a byte: say so, rather than "has no graph".
+  if (statSync(abs).size === 0) {
+    return {
+      problem: {
+        code: 'truncated-onnx',
+        file: rel,
+        expected: 'an ONNX model',
+        found: '0 bytes',
+        message: `${rel} is empty (0 bytes): a download or copy that did not finish; get it again`,
+      },
+    };
+  }
   // A repository cloned without git-lfs leaves 130-byte text pointers where the weights should be.
   if (head(abs, LFS_POINTER.length) === LFS_POINTER) {
     return {

@@ -87,6 +87,49 @@ function partialDownloads(root: string, entry: string | undefined): string[] {
   return found;
 }
 
+/** A path that exists but is not a regular file (a folder where a file should be): one problem naming it. */
+export function notAFileProblem(root: string, rel: string, what: string): ValidationProblem | undefined {
+  const st = statSync(join(root, rel), { throwIfNoEntry: false });
+  if (!st || st.isFile()) return undefined;
+  const found = st.isDirectory() ? 'a folder' : 'not a regular file';
+  return { code: 'not-a-file', file: rel, expected: `a file: ${what}`, found, message: `${rel} is ${found}, not a file: ${what} should be a file at ${join(root, rel)}` };
+}
+
+function jsonType(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
+/** A JSON file must parse, be an object (every configuration file is), and carry the fields its rule names. */
+function checkJson(root: string, file: string, rule: FileRule): ValidationProblem[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return [{ code: 'bad-json', file, expected: 'valid JSON', found: why, message: `${file} is not valid JSON (${why}); a download that did not finish? Get it again` }];
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const found = jsonType(value);
+    return [{ code: 'bad-json', file, expected: 'a JSON object', found, message: `${file} holds ${found}, not a JSON object: it is not ${rule.what}` }];
+  }
+  const problems: ValidationProblem[] = [];
+  for (const field of rule.fields ?? []) {
+    const v = (value as Record<string, unknown>)[field.name];
+    const ok = field.type === 'object' ? v !== null && typeof v === 'object' && !Array.isArray(v) : typeof v === field.type;
+    if (ok) continue;
+    const found = v === undefined ? 'no such field' : jsonType(v);
+    problems.push({
+      code: 'missing-field',
+      file,
+      subject: `field ${field.name}`,
+      expected: `${field.type === 'object' ? 'an object' : `a ${field.type}`}: ${field.what}`,
+      found,
+      message: `${file}: field ${field.name} ${v === undefined ? 'is missing' : `is ${found}, expected ${field.type === 'object' ? 'an object' : `a ${field.type}`}`}; it should hold ${field.what} (a truncated or hand-edited file? Get it again)`,
+    });
+  }
+  return problems;
+}
+
 function checkFileRule(root: string, rule: FileRule): { problems: ValidationProblem[]; file?: string } {
   const file = rule.anyOf.find((f) => existsSync(join(root, f)));
   if (!file) {
@@ -99,15 +142,9 @@ function checkFileRule(root: string, rule: FileRule): { problems: ValidationProb
       ],
     };
   }
-  if (rule.json) {
-    try {
-      JSON.parse(readFileSync(join(root, file), 'utf8'));
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      return { file, problems: [{ code: 'bad-json', file, expected: 'valid JSON', found: why, message: `${file} is not valid JSON (${why}); a download that did not finish? Get it again` }] };
-    }
-  }
-  return { file, problems: [] };
+  const notFile = notAFileProblem(root, file, rule.what);
+  if (notFile) return { file, problems: [notFile] };
+  return { file, problems: rule.json ? checkJson(root, file, rule) : [] };
 }
 
 function alternativesHint(layouts: Layout[], chosen: Layout): string {
@@ -170,6 +207,11 @@ export function validateModel(role: ModelRole, path: string): ValidationReport {
       continue;
     }
     report.files.push(rule.file);
+    const notFile = notAFileProblem(root, rule.file, rule.what);
+    if (notFile) {
+      problems.push(notFile);
+      continue;
+    }
     const read = readOnnxFile(abs, rule.file);
     if ('problem' in read) {
       problems.push(read.problem);

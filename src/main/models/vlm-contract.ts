@@ -1,4 +1,5 @@
 import type { FileRule, Layout, LayoutContext, OnnxRule, RoleContract, TensorRule, ValidationProblem } from './contract-types';
+import { TOKENIZER_FIELDS } from './json-fields';
 
 /**
  * model_type values transformers.js 4.3.1 loads with AutoModelForImageTextToText (its
@@ -42,7 +43,7 @@ const F32 = ['float32'];
 
 const VLM_FILES: FileRule[] = [
   { anyOf: ['config.json'], what: 'the model configuration', json: true },
-  { anyOf: ['tokenizer.json'], what: 'the fast tokenizer', json: true },
+  { anyOf: ['tokenizer.json'], what: 'the fast tokenizer', json: true, fields: TOKENIZER_FIELDS },
   { anyOf: ['tokenizer_config.json'], what: 'the tokenizer settings', json: true },
   { anyOf: ['preprocessor_config.json'], what: 'the image preprocessing settings', json: true },
 ];
