@@ -1,5 +1,7 @@
 import type { Studio } from '../main/root';
-import type { Job } from '../shared/api/jobs';
+import type { Job, JobState } from '../shared/api/jobs';
+import { JobStore } from '../main/jobs/job-store';
+import { describeLease } from '../main/jobs/lease';
 import { CliError, EXIT, note, progressLine, rateText } from './output';
 import type { Call } from './studio-call';
 
@@ -15,6 +17,9 @@ export async function waitForJob(call: Call, studio: Studio, jobId: number, labe
   if (STOPPED.includes(first.state.status)) return first;
   return new Promise<Job>((resolve, reject) => {
     let settled = false;
+    let toldOwner: string | null = null;
+    /** A failure the supervisor reported but could not write (the disk is full for it too): the job stays resumable. */
+    let reportedFailure: JobState | null = null;
     const finish = (done: () => void) => {
       if (settled) return;
       settled = true;
@@ -27,14 +32,29 @@ export async function waitForJob(call: Call, studio: Studio, jobId: number, labe
       call('job.get', { id: jobId }).then(
         (job: Job) => {
           if (STOPPED.includes(job.state.status)) finish(() => resolve(job));
+          else if (reportedFailure) finish(() => resolve({ ...job, state: reportedFailure! }));
+          else tellOwner();
         },
         (err: unknown) => finish(() => reject(err)),
       );
+    // Another job process (the studio, another command) may hold the job: this one waits for it, and says so once
+    // per owner, instead of running the job a second time.
+    const tellOwner = () => {
+      const db = studio.project?.db;
+      const lease = db ? new JobStore(db).lease(jobId) : null;
+      if (!lease || lease.pid === studio.jobProcessPid || lease.id === toldOwner) return;
+      toldOwner = lease.id;
+      note(`job #${jobId} is being run by ${describeLease(lease)}; waiting for it to finish`);
+    };
     const off = studio.onEvent((e) => {
       if (e.type === 'data.changed' || e.jobId !== jobId) return;
       if (e.type === 'job.progress') progressLine(label, e.progress.done + e.progress.failed, e.progress.total, rateText(e.progress.itemsPerSec, e.progress.etaSec));
-      else if (STOPPED.includes(e.state.status)) void check();
+      else if (STOPPED.includes(e.state.status)) {
+        if (e.state.status === 'failed') reportedFailure = e.state;
+        void check();
+      }
     });
+    tellOwner();
     const timer = setInterval(() => void check(), 1000);
     const onInterrupt = () =>
       finish(() => reject(new CliError(`interrupted: job #${jobId} stays in the project and resumes the next time it is opened (synood jobs wait ${jobId})`, EXIT.interrupted)));

@@ -7,6 +7,10 @@ import type { Studio } from '../../src/main/root';
 import { runCli } from '../cli/cli';
 import { tmpDir } from '../helpers/tmp';
 import { openDb, openStudio, seededProject } from './seeded';
+import { installSimulatedDisk, preloadEnv } from '../helpers/faults.cjs';
+
+/** Both disks hold 64 KiB: the export below needs more. */
+const DISK_BYTES = 64 * 1024;
 
 /** Mounts a 64 KiB tmpfs at `dir`: a real full disk. Mounting needs root (and the capability to mount). */
 function mountTinyDisk(dir: string): boolean {
@@ -19,7 +23,7 @@ function mountTinyDisk(dir: string): boolean {
   }
 }
 
-/** Whether this machine lets the test mount one (not in CI, where these tests are skipped). */
+/** Whether this machine lets the test mount one (not in CI: there only the simulated disk runs). */
 function canMountTinyDisk(): boolean {
   const probe = tmpDir('synood-mount-probe-');
   try {
@@ -43,7 +47,45 @@ function fill(dir: string): void {
   }
 }
 
-describe.skipIf(!canMountTinyDisk())('exports onto a full disk', () => {
+/**
+ * Two small disks at `dir`: a real 64 KiB tmpfs where this machine can mount one (root, CAP_SYS_ADMIN), and everywhere
+ * a simulated one (tests/helpers/faults.cjs: writes under `dir` past 64 KiB fail with ENOSPC at the fs layer), so
+ * these tests run in CI too. The CLI test gets the simulation in its own process through NODE_OPTIONS.
+ */
+interface TinyDisk {
+  name: string;
+  available: () => boolean;
+  mount: (dir: string) => boolean;
+  unmount: (dir: string) => void;
+  /** Extra environment for a CLI process writing to the disk. */
+  cliEnv: (dir: string) => Record<string, string>;
+}
+
+let uninstallSimulation: (() => void) | null = null;
+const disks: TinyDisk[] = [
+  {
+    name: 'a simulated full disk (ENOSPC at the fs layer)',
+    available: () => true,
+    mount: (dir) => {
+      fs.mkdirSync(dir, { recursive: true });
+      uninstallSimulation = installSimulatedDisk(dir, DISK_BYTES);
+      return true;
+    },
+    unmount: () => {
+      uninstallSimulation?.();
+      uninstallSimulation = null;
+    },
+    cliEnv: (dir) => preloadEnv({ SYNOOD_TEST_ENOSPC_DIR: dir, SYNOOD_TEST_ENOSPC_AFTER_BYTES: String(DISK_BYTES) }),
+  },
+  { name: 'a real full disk (64 KiB tmpfs)', available: canMountTinyDisk, mount: mountTinyDisk, unmount: (dir) => execFileSync('umount', [dir]), cliEnv: () => ({}) },
+];
+
+describe.each(disks)('exports onto $name', (tiny) => {
+  // Only the real tmpfs variant can be unavailable (no permission to mount); the simulated one always runs.
+  if (!tiny.available()) {
+    it.skip('needs permission to mount a tmpfs');
+    return;
+  }
   let disk: ReturnType<typeof tmpDir>;
   let small: string;
   let proj: string;
@@ -54,7 +96,7 @@ describe.skipIf(!canMountTinyDisk())('exports onto a full disk', () => {
   beforeAll(async () => {
     disk = tmpDir('synood-export-full-');
     [small, proj, home] = ['small', 'proj', 'home'].map((d) => path.join(disk.dir, d)) as [string, string, string];
-    mounted = mountTinyDisk(small);
+    mounted = tiny.mount(small);
     expect(mounted).toBe(true);
     await seededProject(proj, { candidates: 12, pictures: 6 });
     const db = openDb(proj);
@@ -62,12 +104,12 @@ describe.skipIf(!canMountTinyDisk())('exports onto a full disk', () => {
     const files = db.prepare('SELECT DISTINCT file_path FROM candidates').pluck().all() as string[];
     db.close();
     // The precondition that makes this a full-disk test: the export cannot fit.
-    expect(files.reduce((a, f) => a + fs.statSync(path.join(proj, f)).size, 0)).toBeGreaterThan(64 * 1024);
+    expect(files.reduce((a, f) => a + fs.statSync(path.join(proj, f)).size, 0)).toBeGreaterThan(DISK_BYTES);
     studio = await openStudio(home, proj);
   }, 60_000);
   afterAll(async () => {
     await studio?.close();
-    if (mounted) execFileSync('umount', [small]);
+    if (mounted) tiny.unmount(small);
     disk.cleanup();
   });
 
@@ -94,7 +136,7 @@ describe.skipIf(!canMountTinyDisk())('exports onto a full disk', () => {
   });
 
   it('the CLI says so with exit code 1', async () => {
-    const r = await runCli(['export', 'dataset', '-p', proj, '-o', path.join(small, 'cli-out')], { home });
+    const r = await runCli(['export', 'dataset', '-p', proj, '-o', path.join(small, 'cli-out')], { home, env: tiny.cliEnv(small) });
     expect(r.code).toBe(EXIT.failure);
     expect(r.stderr).toMatch(/^synood: disk full while writing .*cli-out\//);
     expect(fs.readdirSync(small)).toEqual(['keep']);

@@ -16,6 +16,8 @@ export interface DemoOptions {
   log: (line: string) => void;
   /** Called with (stage, done, total) while a stage's job runs. */
   progress?: (stage: string, done: number, total: number) => void;
+  /** Replace a demo already in `dir` instead of writing this one to a fresh folder beside it. */
+  force?: boolean;
 }
 
 export interface DemoResult {
@@ -23,6 +25,31 @@ export interface DemoResult {
   table: string;
   runIds: { baseline: number; labels: number; projection: number };
   seconds: number;
+  /** Where the demo went when `dir` already held one, in words; absent when it went to `dir` as asked. */
+  note?: string;
+}
+
+/** What the demo writes under its folder; --force removes these (and nothing else there). */
+const DEMO_PARTS = ['project', 'data', 'home'];
+
+const holdsDemo = (root: string) => fs.existsSync(path.join(root, 'project', 'synood.db'));
+
+/**
+ * The folder this demo goes to. A folder that already holds a demo is kept, and the demo goes to the first free
+ * `<dir>-2`, `<dir>-3`, … beside it; with `force` the old demo's parts are removed and the folder reused. Either
+ * way the note says which happened.
+ */
+export function demoFolder(dir: string, force = false): { root: string; note?: string } {
+  const root = path.resolve(dir);
+  if (!holdsDemo(root)) return { root };
+  if (force) {
+    for (const part of DEMO_PARTS) fs.rmSync(path.join(root, part), { recursive: true, force: true });
+    return { root, note: `replaced the demo that was in ${root} (--force)` };
+  }
+  let n = 2;
+  while (holdsDemo(`${root}-${n}`) || (fs.existsSync(`${root}-${n}`) && fs.readdirSync(`${root}-${n}`).length > 0)) n++;
+  const fresh = `${root}-${n}`;
+  return { root: fresh, note: `${root} already holds a demo project, so this one goes to ${fresh} (run with --force to replace the old one instead)` };
 }
 
 function value<T>(r: ApiResult<unknown>, what: string): T {
@@ -37,15 +64,23 @@ function value<T>(r: ApiResult<unknown>, what: string): T {
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
-  const root = path.resolve(opts.dir);
+  const { root, note } = demoFolder(opts.dir, opts.force);
   const projectDir = path.join(root, 'project');
-  if (fs.existsSync(path.join(projectDir, 'synood.db'))) throw new Error(`${projectDir} already holds a demo project; remove it or pick another --dir`);
+  if (note) opts.log(`demo folder            ${note}`);
   const studio = new Studio({ transport: 'direct', homeDir: path.join(root, 'home') });
   const call = async <T>(route: string, input: unknown) => value<T>(await studio.call(route, input), route);
+  // A failure the job supervisor reports but could not write (its disk is full too) ends the wait all the same:
+  // the database keeps the job running, to resume when the project is next opened.
+  const reportedFailures = new Map<number, Job['state']>();
+  const offEvents = studio.onEvent((e) => {
+    if (e.type === 'job.state' && e.state.status === 'failed') reportedFailures.set(e.jobId, e.state);
+  });
   const stage = async (name: string, jobId: number) => {
     const t0 = Date.now();
     for (;;) {
-      const job = await call<Job>('job.get', { id: jobId });
+      const read = await call<Job>('job.get', { id: jobId });
+      const reported = reportedFailures.get(jobId);
+      const job = reported && ['running', 'queued'].includes(read.state.status) ? { ...read, state: reported } : read;
       opts.progress?.(name, job.progress.done + job.progress.failed, job.progress.total);
       if (job.state.status === 'completed') {
         if (job.progress.failed > 0) {
@@ -111,8 +146,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const runIds = [baseline.id, labels.runId, projection.runId];
     const table = await call<{ text: string }>('compare.export', { runIds, format: 'markdown' });
     const seconds = (Date.now() - started) / 1000;
-    return { projectDir, table: table.text, runIds: { baseline: baseline.id, labels: labels.runId, projection: projection.runId }, seconds };
+    return { projectDir, table: table.text, runIds: { baseline: baseline.id, labels: labels.runId, projection: projection.runId }, seconds, ...(note ? { note } : {}) };
   } finally {
+    offEvents();
     await studio.close();
   }
 }

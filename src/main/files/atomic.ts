@@ -32,6 +32,9 @@ export function linkOrCopyAtomic(src: fs.PathLike, dest: string): void {
       fs.copyFileSync(src, tmp);
     }
     fs.renameSync(tmp, dest);
+    // rename(2) does nothing when tmp and dest are already links to one file (an item redone after a kill):
+    // the temporary name would stay behind.
+    fs.rmSync(tmp, { force: true });
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;

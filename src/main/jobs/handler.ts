@@ -29,3 +29,15 @@ export class ItemError extends Error {
     this.name = 'ItemError';
   }
 }
+
+/**
+ * Thrown by runItem when the job as a whole cannot go on (a training run that diverged: every later epoch would
+ * start from its broken state). The item is recorded as failed with the message, and so is the job; the items
+ * after it stay pending, and a retry resumes from the failed one.
+ */
+export class JobFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobFailedError';
+  }
+}

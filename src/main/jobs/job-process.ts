@@ -1,12 +1,14 @@
 /**
  * Entry of the job process: a child of the studio (utilityProcess under Electron, fork under Node) that owns all heavy
  * work, so the API never blocks. It opens the project database itself (WAL lets both processes in) and resumes any
- * job left 'running' by a crash.
+ * job left 'running' by a crash, unless another live job process runs it (lease.ts): then it checks back every
+ * heartbeat and takes the job over if that process dies.
  */
 import { openProject } from '../project/project';
 import { sweepStaleTemps } from '../files/atomic';
 import { JobRunner } from './runner';
 import { jobHandlers } from './registry';
+import { HEARTBEAT_MS, newLeaseOwner } from './lease';
 import type { JobProcessMessage, SupervisorMessage } from './messages';
 
 /** Under Electron's utilityProcess the channel is process.parentPort; under Node's fork it is process.send. */
@@ -22,15 +24,37 @@ function onMessage(l: (m: SupervisorMessage) => void) {
   else process.on('message', (m: SupervisorMessage) => l(m));
 }
 
+/**
+ * Dies with a reason: the supervisor keeps the last one, and when it gives up on a job that kills its process every
+ * time (a full disk), that reason is what the job's error says. The exit waits for the message to leave.
+ */
+function die(e: unknown): void {
+  console.error(`job-process failed: ${(e as Error)?.stack ?? e}`);
+  const exit = () => process.exit(1);
+  const m: JobProcessMessage = { type: 'fatal', error: e instanceof Error ? e.message : String(e) };
+  setTimeout(exit, 1000).unref();
+  try {
+    if (parentPort) {
+      parentPort.postMessage(m);
+      setTimeout(exit, 50);
+    } else if (process.send && process.connected) process.send(m, undefined, {}, exit);
+    else exit();
+  } catch {
+    exit();
+  }
+}
+
 async function main() {
   const dir = process.argv[2];
   if (!dir) throw new Error('job-process: missing project folder argument');
   const project = openProject(dir);
   const p = project.paths;
   sweepStaleTemps([p.datasets, p.candidates, p.thumbs, p.runs, p.exports]);
-  const runner = new JobRunner(project, jobHandlers(), send);
+  const owner = newLeaseOwner(process.env.SYNOOD_JOB_OWNER ?? (process.versions.electron ? 'studio app' : 'a node process'));
+  const runner = new JobRunner(project, jobHandlers(), send, owner);
   let running = false;
   let again = false;
+  let recheck: NodeJS.Timeout | null = null;
   const drain = async () => {
     if (running) {
       again = true;
@@ -42,11 +66,20 @@ async function main() {
       await runner.runAll();
     } while (again);
     running = false;
+    // Jobs another live process runs: look again after a heartbeat, to take over if that process is gone.
+    if (!recheck && runner.heldElsewhere().length > 0) {
+      recheck = setTimeout(() => {
+        recheck = null;
+        drain().catch(die);
+      }, HEARTBEAT_MS);
+    }
     send({ type: 'idle' });
   };
   onMessage((m) => {
-    if (m.type === 'wake') void drain();
+    if (m.type === 'wake') drain().catch(die);
     if (m.type === 'stop') {
+      // The item in flight is abandoned uncommitted; its job's lease is given back so another process resumes it now.
+      runner.releaseCurrent();
       project.db.close();
       process.exit(0);
     }
@@ -55,7 +88,6 @@ async function main() {
   await drain();
 }
 
-main().catch((e) => {
-  console.error(`job-process failed: ${(e as Error).stack ?? e}`);
-  process.exit(1);
-});
+process.on('unhandledRejection', die);
+process.on('uncaughtException', die);
+main().catch(die);

@@ -1,7 +1,9 @@
 import type { OpenProject } from '../project/project';
-import { JobStore } from './job-store';
-import { ItemError, type JobHandler } from './handler';
+import { JobStore, LeaseLostError, type Lease, type LeaseOwner } from './job-store';
+import { ItemError, JobFailedError, type JobHandler } from './handler';
 import type { JobProcessMessage } from './messages';
+import { breakDeadLocalLeases, HeldLease, LEASE_EXPIRY_MS } from './lease';
+import { beforeCommitBarrier } from './test-barrier';
 
 export type HandlerMap = ReadonlyMap<string, JobHandler<any, any>>;
 
@@ -21,47 +23,81 @@ class Pace {
 
 /**
  * Runs every runnable job of one project to the end, item by item. Runs inside the job process; pause and cancel
- * arrive as status changes in the database (written by the API process) and are honoured between items.
+ * arrive as status changes in the database (written by the API process) and are honoured between items. A job is
+ * run only while this runner holds its lease (lease.ts): another job process on the same project leaves it alone.
  */
 export class JobRunner {
   private readonly store: JobStore;
+  private current: HeldLease | null = null;
 
   constructor(
     private readonly project: OpenProject,
     private readonly handlers: HandlerMap,
     private readonly send: (m: JobProcessMessage) => void,
+    readonly owner: LeaseOwner,
   ) {
     this.store = new JobStore(project.db);
   }
 
+  private free() {
+    return { owner: this.owner.id, expired: Date.now() - LEASE_EXPIRY_MS };
+  }
+
   async runAll(): Promise<void> {
-    for (let id = this.store.nextRunnable(); id !== undefined; id = this.store.nextRunnable()) {
+    breakDeadLocalLeases(this.store, this.owner);
+    // A job whose lease another process took between the query and the take drops out of the next query.
+    for (let id = this.store.nextRunnable(this.free()); id !== undefined; id = this.store.nextRunnable(this.free())) {
       await this.runJob(id);
     }
+  }
+
+  /** Runnable jobs that other live job processes run: the job process checks back for them (their owner may die). */
+  heldElsewhere(): Lease[] {
+    return this.store.heldElsewhere(this.owner.id, Date.now() - LEASE_EXPIRY_MS);
   }
 
   private emitState(jobId: number) {
     this.send({ type: 'state', jobId, state: this.store.get(jobId).state });
   }
 
-  async runJob(jobId: number): Promise<void> {
+  /** Runs the job if its lease can be taken; false when another live process runs it (or it stopped being runnable). */
+  async runJob(jobId: number): Promise<boolean> {
+    if (!this.store.acquireLease(jobId, this.owner, Date.now(), Date.now() - LEASE_EXPIRY_MS)) return false;
+    const abort = new AbortController();
+    const lease = new HeldLease(this.store, jobId, this.owner, () => abort.abort(new LeaseLostError(jobId)));
+    this.current = lease;
+    try {
+      await this.runLeased(jobId, lease, abort);
+    } finally {
+      this.current = null;
+      lease.release();
+    }
+    return true;
+  }
+
+  /** Gives back the lease of the job in flight (the process is stopping): another process may resume it at once. */
+  releaseCurrent(): void {
+    this.current?.release();
+  }
+
+  private async runLeased(jobId: number, lease: HeldLease, abort: AbortController): Promise<void> {
+    const owner = this.owner.id;
     const kind = this.store.kind(jobId);
     const handler = this.handlers.get(kind);
     if (!handler) {
-      this.store.setStatus(jobId, 'failed', `no handler for job kind '${kind}' in this build`);
+      this.store.finish(jobId, owner, 'failed', `no handler for job kind '${kind}' in this build`);
       this.emitState(jobId);
       return;
     }
-    this.store.setStatus(jobId, 'running');
     this.emitState(jobId);
     const params = this.store.params(jobId);
-    const abort = new AbortController();
     const ctx = { project: this.project, jobId, signal: abort.signal };
     const pace = new Pace();
     let lastDataEvent = 0;
     try {
       await handler.prepare?.(ctx, params);
       for (const item of this.store.pendingItems(jobId)) {
+        if (lease.lost) return; // taken over: the new owner reports on the job from here
         const status = this.store.status(jobId);
         if (status !== 'running') {
           this.emitState(jobId);
@@ -69,12 +105,16 @@ export class JobRunner {
         }
         try {
           const commit = await handler.runItem(ctx, params, item);
-          this.store.completeItem(jobId, item.seq, commit);
+          if (beforeCommitBarrier) await beforeCommitBarrier(jobId, item.seq, abort.signal);
+          this.store.completeItem(jobId, item.seq, commit, owner);
         } catch (e) {
+          if (e instanceof LeaseLostError || lease.lost) return;
           // A bad item is recorded and skipped; anything else (a bug, a provider failure) fails the item too,
-          // with its message, so the job goes on and the user can retry the failed items.
-          const msg = e instanceof ItemError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-          this.store.failItem(jobId, item.seq, msg);
+          // with its message, so the job goes on and the user can retry the failed items. A JobFailedError fails
+          // the job itself: going on would build on a broken state.
+          const msg = e instanceof ItemError || e instanceof JobFailedError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+          this.store.failItem(jobId, item.seq, msg, owner);
+          if (e instanceof JobFailedError) throw e;
         }
         pace.tick(Date.now());
         // At most one refresh hint a second: views re-query, they do not need every item.
@@ -91,9 +131,10 @@ export class JobRunner {
           progress: { ...c, itemsPerSec: rate, etaSec: rate ? remaining / rate : null, current: item.key },
         });
       }
-      this.store.setStatus(jobId, 'completed');
+      if (!this.store.finish(jobId, owner, 'completed')) return;
     } catch (e) {
-      this.store.setStatus(jobId, 'failed', (e as Error).message);
+      if (e instanceof LeaseLostError || lease.lost) return;
+      this.store.finish(jobId, owner, 'failed', (e as Error).message);
     } finally {
       await handler.dispose?.();
       // A job may have added many rows: let SQLite refresh its planner statistics so gallery pages keep using

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db';
-import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
+import { ItemError, JobFailedError, type JobContext, type JobHandler } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
 import type { ClipEncoder } from '../features';
 import { openProjectClip } from '../mine-labels/project-clip';
@@ -84,7 +84,8 @@ export function trainingJobHandler<C extends { epochs: number; batchSize: number
       } catch (e) {
         if (e instanceof ItemError) throw e;
         markRunFailed(db, runId, (e as Error).message);
-        if (e instanceof TrainingDivergedError) throw new ItemError(e.message);
+        // Every later epoch would start from the diverged weights: the job fails here, as its run did.
+        if (e instanceof TrainingDivergedError) throw new JobFailedError(e.message);
         throw e;
       }
       const last = epoch === config.epochs;
