@@ -19,6 +19,9 @@ import { registerOnnx } from './commands/onnx';
 import { registerMetrics } from './commands/metrics';
 import { registerShard } from './commands/shard';
 import { registerDemo } from './commands/demo';
+import { registerExportRun } from './commands/export-run';
+import { registerImportRun } from './commands/import-run';
+import { registerReport } from './commands/report';
 
 const program = new Command();
 program
@@ -34,6 +37,7 @@ program
 registerServe(program);
 registerInit(program);
 registerImport(program);
+registerImportRun(program);
 registerModels(program);
 registerSelect(program);
 registerDescribe(program);
@@ -45,6 +49,8 @@ registerTrain(program);
 registerEval(program);
 registerCompare(program);
 registerExport(program);
+registerExportRun(program);
+registerReport(program);
 registerJobs(program);
 registerOnnx(program);
 registerMetrics(program);

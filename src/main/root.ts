@@ -27,6 +27,7 @@ import { mineLabelHandlers } from './services/mine-labels';
 import { assignHandlers } from './services/assign';
 import { selectHandlers } from './services/select';
 import { exportHandlers } from './services/export';
+import { reviewHandlers } from './services/review';
 import { dispatch } from './api/dispatch';
 
 export interface StudioOptions {
@@ -82,6 +83,7 @@ export class Studio {
       ...assignHandlers(this.ctx),
       ...selectHandlers(this.ctx),
       ...exportHandlers(this.ctx),
+      ...reviewHandlers(this.ctx),
     };
   }
 

@@ -9,17 +9,19 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('run the whole SynOOD pipeline on bundled procedural data with tiny random-weight models (≈ 1–3 min on 2 cores)')
     .option('--dir <dir>', 'where to write the demo data and project', path.join(os.homedir(), 'synood-demo'))
+    .option('--force', 'replace a demo already in --dir (by default a demo there is kept and this one goes to a fresh <dir>-2, -3, …)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { dir: string; json?: boolean }) => {
+    .action(async (o: { dir: string; force?: boolean; json?: boolean }) => {
       const { runDemo, DEMO_DISCLAIMER } = loadDemo();
       const log = o.json ? () => undefined : (line: string) => process.stdout.write(line + '\n');
-      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total) });
+      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total), ...(o.force ? { force: true } : {}) });
       printResult({ ...result, disclaimer: DEMO_DISCLAIMER }, !!o.json, () =>
         [
           '',
           result.table,
           '',
           `Finished in ${result.seconds.toFixed(0)} s. ${DEMO_DISCLAIMER}`,
+          ...(result.note ? [`Note: ${result.note}.`] : []),
           `The project is at ${result.projectDir}: open it in the studio (npm start, then Project → Open) or: npx synood serve -p ${result.projectDir}`,
         ].join('\n'),
       );

@@ -24,10 +24,18 @@ export function markdownTable(sets: string[], runs: TableRun[]): string {
 const TEX_SPECIALS: Record<string, string> = { '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}' };
 export const texEscape = (s: string) => s.replace(/[\\&%$#_{}~^]/g, (c) => TEX_SPECIALS[c]!);
 
-/** LaTeX (booktabs) in the same layout: a two-level header with AUROC$\uparrow$ / FPR95$\downarrow$ under each set. */
+/** What the LaTeX table needs in the document's preamble: \toprule etc. (booktabs), \multirow (multirow). */
+export const LATEX_PACKAGES = ['booktabs', 'multirow'] as const;
+
+/**
+ * LaTeX (booktabs) in the same layout: a two-level header with AUROC$\uparrow$ / FPR95$\downarrow$ under each set,
+ * under a comment that names the packages it needs.
+ */
 export function latexTable(sets: string[], runs: TableRun[]): string {
   const groups = [...sets, 'Average'];
   const out = [
+    `% Needs in the preamble: ${LATEX_PACKAGES.map((p) => `\\usepackage{${p}}`).join(' ')}`,
+    '% FPR95: InD-positive convention (MOS / NegLabel / SynOOD tables), threshold at 95% InD recall. Values in %.',
     `\\begin{tabular}{l${'cc'.repeat(groups.length)}}`,
     '\\toprule',
     `\\multirow{2}{*}{Method} & ${groups.map((g) => `\\multicolumn{2}{c}{${texEscape(g)}}`).join(' & ')} \\\\`,

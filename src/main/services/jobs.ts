@@ -2,6 +2,7 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import { JobStore } from '../jobs/job-store';
 import type { StudioContext } from './context';
+import { jobItems } from './jobs-items';
 
 export function jobHandlers(ctx: StudioContext): Pick<Handlers, 'job.list' | 'job.get' | 'job.cancel' | 'job.pause' | 'job.resume' | 'job.retry' | 'job.items'> {
   const store = () => new JobStore(ctx.project().db);
@@ -34,6 +35,6 @@ export function jobHandlers(ctx: StudioContext): Pick<Handlers, 'job.list' | 'jo
       ctx.wakeJobs();
       return job;
     },
-    'job.items': ({ id, status, limit }) => store().items(id, status, limit),
+    'job.items': ({ id, status, limit }) => jobItems(ctx.project().db, id, status, limit),
   };
 }

@@ -3,6 +3,7 @@ import { schemaV1 } from './schema-v1';
 import { schemaV2 } from './schema-v2';
 import { schemaV3 } from './schema-v3';
 import { schemaV4 } from './schema-v4';
+import { schemaV5 } from './schema-v5';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -10,6 +11,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 2, name: 'shard merges', sql: schemaV2 },
   { version: 3, name: 'guidance objectives renamed (code → official, old energy → energy-eq7-literal)', sql: schemaV3 },
   { version: 4, name: 'job leases (one runner per job); done items are final', sql: schemaV4 },
+  { version: 5, name: 'foreign runs imported from run bundles (read-only)', sql: schemaV5 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AppBar, Box, CssBaseline, Drawer, IconButton, List, ListItemButton, ListItemText, ThemeProvider, Toolbar, Tooltip, Typography } from '@mui/material';
 import { studioTheme } from './theme';
-import { PAGES, type PageId } from './navigation';
+import { hashOf, PAGES, pageFromHash, type PageId } from './navigation';
 import { useLive } from './api/context';
 import { PageView } from './pages';
 import { JobsStrip } from './components/JobsStrip';
@@ -11,9 +11,22 @@ const DRAWER = 190;
 export function App() {
   const [mode, setMode] = useState<'light' | 'dark'>(() => (localStorage.getItem('synood-theme') as 'light' | 'dark' | null) ?? 'light');
   const theme = useMemo(() => studioTheme(mode), [mode]);
-  const [page, setPage] = useState<PageId>('project');
+  // The page lives in the URL's hash, so a reload (or back/forward) lands where the user was.
+  const [page, setPageState] = useState<PageId>(() => pageFromHash(window.location.hash) ?? 'project');
+  const setPage = useCallback((p: PageId) => {
+    setPageState(p);
+    if (window.location.hash !== hashOf(p)) window.history.pushState(null, '', hashOf(p));
+  }, []);
+  useEffect(() => {
+    const onPop = () => setPageState(pageFromHash(window.location.hash) ?? 'project');
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
   const info = useLive((api) => api.call('app.info', {}), ['projects']);
   const project = info.data?.project ?? null;
+  // Until the studio says whether a project is open, a page that needs one waits; without one, the Project page shows.
+  const needsProject = PAGES.find((p) => p.id === page)!.needsProject;
+  const shown: PageId | null = needsProject && !project ? (info.data || info.error ? 'project' : null) : page;
   const toggle = () => {
     const next = mode === 'light' ? 'dark' : 'light';
     localStorage.setItem('synood-theme', next);
@@ -39,7 +52,7 @@ export function App() {
           <Toolbar variant="dense" />
           <List dense component="nav" aria-label="pages">
             {PAGES.map((p) => (
-              <ListItemButton key={p.id} selected={page === p.id} disabled={p.needsProject && !project} onClick={() => setPage(p.id)} data-testid={`nav-${p.id}`}>
+              <ListItemButton key={p.id} selected={shown === p.id} disabled={p.needsProject && !project} onClick={() => setPage(p.id)} data-testid={`nav-${p.id}`}>
                 <ListItemText primary={p.label} />
               </ListItemButton>
             ))}
@@ -48,7 +61,7 @@ export function App() {
         <Box component="main" sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
           <Toolbar variant="dense" />
           <Box sx={{ flexGrow: 1, overflow: 'auto', p: 2, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
-            <PageView page={page} project={project} onNavigate={setPage} />
+            {shown && <PageView page={shown} project={project} onNavigate={setPage} />}
           </Box>
           {project && <JobsStrip />}
         </Box>

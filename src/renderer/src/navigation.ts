@@ -13,3 +13,11 @@ export const PAGES: { id: PageId; label: string; needsProject: boolean }[] = [
   { id: 'compare', label: 'Compare runs', needsProject: true },
   { id: 'jobs', label: 'Jobs', needsProject: true },
 ];
+
+/** The page a URL names: `#/evaluate` (the hash keeps it across reloads, in the browser and in Electron alike). */
+export function pageFromHash(hash: string): PageId | null {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return PAGES.find((p) => p.id === id)?.id ?? null;
+}
+
+export const hashOf = (page: PageId) => `#/${page}`;

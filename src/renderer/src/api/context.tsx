@@ -1,10 +1,13 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ApiEvent, StudioApi } from '../../../shared/api';
+import { withJobRefresh } from './job-refresh';
 
 const ApiContext = createContext<StudioApi | null>(null);
 
+/** Provides the api to every view, with job events turned into refreshes of what each job writes (job-refresh.ts). */
 export function ApiProvider({ api, children }: { api: StudioApi; children: ReactNode }) {
-  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+  const live = useMemo(() => withJobRefresh(api), [api]);
+  return <ApiContext.Provider value={live}>{children}</ApiContext.Provider>;
 }
 
 export function useApi(): StudioApi {

@@ -1,30 +1,31 @@
 import { useState, type RefObject } from 'react';
 import { Button, Stack, Typography } from '@mui/material';
 import { chartSvg, downloadBlob, downloadText, svgToPng } from './download';
+import type { LegendEntry } from './ChartLegend';
 
-/** PNG and SVG buttons for the recharts chart inside `target`. */
-export function ChartExport({ target, name }: { target: RefObject<HTMLElement | null>; name: string }) {
+/** PNG and SVG buttons for the recharts chart inside `target`; both carry the chart's legend. */
+export function ChartExport({ target, name, legend }: { target: RefObject<HTMLElement | null>; name: string; legend: LegendEntry[] }) {
   const [error, setError] = useState<string>();
   const svg = () => {
-    const text = chartSvg(target.current);
-    if (!text) setError('nothing drawn to export yet');
-    return text;
+    const drawn = chartSvg(target.current, legend);
+    if (!drawn) setError('nothing drawn to export yet');
+    else setError(undefined);
+    return drawn;
   };
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
       <Button
         onClick={() => {
-          const t = svg();
-          if (t) downloadText(`${name}.svg`, t, 'image/svg+xml');
+          const d = svg();
+          if (d) downloadText(`${name}.svg`, d.text, 'image/svg+xml');
         }}
       >
         SVG
       </Button>
       <Button
         onClick={() => {
-          const t = svg();
-          const el = target.current?.querySelector('.recharts-wrapper > svg.recharts-surface');
-          if (t && el) svgToPng(t, el.clientWidth || 600, el.clientHeight || 300).then((b) => downloadBlob(`${name}.png`, b), (e: Error) => setError(e.message));
+          const d = svg();
+          if (d) svgToPng(d.text, d.width, d.height).then((b) => downloadBlob(`${name}.png`, b), (e: Error) => setError(e.message));
         }}
       >
         PNG

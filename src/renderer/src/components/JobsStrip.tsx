@@ -10,6 +10,14 @@ export function formatEta(sec: number | null): string {
   return `${Math.floor(sec / 3600)} h ${Math.round((sec % 3600) / 60)} min`;
 }
 
+/** A duration for people: "450 ms", "8.0 s", "2 min 5 s". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatEta(ms / 1000);
+}
+
 export function JobRow({ job }: { job: Job }) {
   const api = useApi();
   const p = job.progress;
@@ -28,6 +36,7 @@ export function JobRow({ job }: { job: Job }) {
           {job.state.status} · {p.done}/{p.total}
           {p.failed ? ` · ${p.failed} failed` : ''}
           {job.state.status === 'running' ? ` · ${p.itemsPerSec ? p.itemsPerSec.toFixed(1) : '—'}/s · ETA ${formatEta(p.etaSec)}` : ''}
+          {job.state.status === 'completed' && job.state.startedAt ? ` · took ${formatDuration(job.state.at - job.state.startedAt)}` : ''}
         </Typography>
         {(job.state.status === 'running' || job.state.status === 'queued') && <Button onClick={() => act('job.pause')}>Pause</Button>}
         {job.state.status === 'paused' && <Button onClick={() => act('job.resume')}>Resume</Button>}

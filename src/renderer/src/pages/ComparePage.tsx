@@ -6,10 +6,12 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorText } from '../components/ErrorText';
 import { downloadText } from '../components/download';
 import { LineOverlay } from './runs/LineOverlay';
-import { colour } from './runs/palette';
+import { runColour } from './runs/palette';
 import { CompareTable } from './runs/CompareTable';
 import { ConfigDiff } from './runs/ConfigDiff';
 import { TrainingData } from './runs/TrainingData';
+import { UncertaintyTable } from './runs/UncertaintyTable';
+import { ReviewActions } from './runs/ReviewActions';
 
 export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void }) {
   const api = useApi();
@@ -86,10 +88,12 @@ export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void })
               Export LaTeX
             </Button>
           </Stack>
+          <ReviewActions runIds={ids} baselineId={baselineId} nameOf={nameOf} />
         </CardContent>
       </Card>
       {ids.length < 2 && <EmptyState text="Pick two or more runs to see them side by side. The zero-shot NegLabel baseline is always in the list; train a run under Train to compare it against." action="Go to Train" onAction={() => onNavigate('train')} />}
       {cmp.data && ids.length > 0 && <CompareTable data={cmp.data} baselineId={baselineId} />}
+      {ids.length > 0 && <UncertaintyTable runIds={ids} baselineId={baselineId} />}
       {ids.length > 0 && (
         <Stack direction="row" spacing={2}>
           <Box sx={{ flex: 1, minWidth: 0 }}>
@@ -108,7 +112,7 @@ export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void })
               xLabel="step"
               yLabel={metric}
               exportName={`compare-${metric}`}
-              series={(metrics.data ?? []).filter((s) => s.name === (metricNames.includes(metric) ? metric : metricNames[0])).map((s) => ({ name: nameOf(s.runId), colour: colour(ids.indexOf(s.runId)), points: s.points.map((p) => ({ x: p.step, y: p.value })) }))}
+              series={(metrics.data ?? []).filter((s) => s.name === (metricNames.includes(metric) ? metric : metricNames[0])).map((s) => ({ name: nameOf(s.runId), colour: runColour(s.runId), points: s.points.map((p) => ({ x: p.step, y: p.value })) }))}
             />
           </Box>
           <Box sx={{ flex: 1, minWidth: 0 }}>
@@ -132,7 +136,7 @@ export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void })
               exportName={`compare-roc-${shownSet ?? 'none'}`}
               series={(curves.data ?? [])
                 .filter((c) => c.oodName === shownSet)
-                .map((c) => ({ name: nameOf(c.runId), colour: colour(ids.indexOf(c.runId)), dashed: c.runId === baselineId, points: c.curves.roc.fpr.map((x, k) => ({ x, y: c.curves.roc.tpr[k]! })) }))}
+                .map((c) => ({ name: nameOf(c.runId), colour: runColour(c.runId), dashed: c.runId === baselineId, points: c.curves.roc.fpr.map((x, k) => ({ x, y: c.curves.roc.tpr[k]! })) }))}
             />
           </Box>
         </Stack>
@@ -145,7 +149,7 @@ export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void })
             </Typography>
             <FormControlLabel control={<Switch checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} />} label="only differences" data-testid="only-diff" />
           </Stack>
-          <ConfigDiff rows={cmp.data.configDiff} names={cmp.data.runs.map((r) => r.run.name)} onlyDiff={onlyDiff} />
+          <ConfigDiff rows={cmp.data.configDiff} names={cmp.data.runs.map((r) => r.run.name)} onlyDiff={onlyDiff} runName={(id) => all.find((r) => r.id === id)?.name} />
           <Typography variant="subtitle1">Data each run trained on</Typography>
           <TrainingData runs={cmp.data.runs} />
         </>

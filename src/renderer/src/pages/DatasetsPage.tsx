@@ -62,35 +62,73 @@ function ImportForm() {
   );
 }
 
-function DatasetImages({ datasetId, status }: { datasetId: number; status: 'ok' | 'skipped' }) {
-  const api = useApi();
-  const page = useLive((a) => a.call('image.list', { datasetId, status, limit: 60 }), ['images', 'datasets'], [datasetId, status]);
+const PAGE = 24;
+
+function SkippedFiles({ datasetId }: { datasetId: number }) {
+  const page = useLive((a) => a.call('image.list', { datasetId, status: 'skipped', limit: 60 }), ['images', 'datasets'], [datasetId]);
   const items: ImageRow[] = page.data?.items ?? [];
-  if (status === 'skipped')
-    return items.length === 0 ? (
-      <Typography variant="body2">No skipped files.</Typography>
-    ) : (
-      <Table size="small" data-testid="skipped-table">
-        <TableHead>
-          <TableRow>
-            <TableCell>File</TableCell>
-            <TableCell>Reason</TableCell>
+  return items.length === 0 ? (
+    <Typography variant="body2">No skipped files.</Typography>
+  ) : (
+    <Table size="small" data-testid="skipped-table">
+      <TableHead>
+        <TableRow>
+          <TableCell>File</TableCell>
+          <TableCell>Reason</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {items.map((i) => (
+          <TableRow key={i.id}>
+            <TableCell>{i.path}</TableCell>
+            <TableCell>{i.skipReason}</TableCell>
           </TableRow>
-        </TableHead>
-        <TableBody>
-          {items.map((i) => (
-            <TableRow key={i.id}>
-              <TableCell>{i.path}</TableCell>
-              <TableCell>{i.skipReason}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    );
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** A dataset's images as thumbnails, a page at a time (keyset pages of image.list), optionally one class only. */
+function ImageBrowser({ datasetId, classId, total }: { datasetId: number; classId: number | undefined; total: number }) {
+  const api = useApi();
+  // The cursor each page starts after; page 0 starts at the beginning.
+  const [starts, setStarts] = useState<(string | undefined)[]>([undefined]);
+  const index = starts.length - 1;
+  const start = starts[index];
+  const loaded = useLive(
+    async (a) => ({ start, page: await a.call('image.list', { datasetId, status: 'ok', limit: PAGE, ...(classId !== undefined ? { classId } : {}), ...(start ? { after: start } : {}) }) }),
+    ['images', 'datasets'],
+    [datasetId, classId, start],
+  );
+  // The previous page stays in `loaded` until this one arrives: never show it under this page's numbers.
+  const page = loaded.data && loaded.data.start === start ? loaded.data.page : undefined;
+  const items: ImageRow[] = page?.items ?? [];
+  const first = index * PAGE + 1;
   return (
-    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5 }} data-testid="image-strip">
-      {items.map((i) => (i.thumbPath ? <img key={i.id} src={api.fileUrl(i.thumbPath)} alt={i.path} title={`${i.path} (${i.className ?? 'no class'})`} width={64} height={64} style={{ objectFit: 'cover' }} loading="lazy" /> : null))}
-    </Box>
+    <Stack spacing={1}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="image-pager">
+        <Button disabled={index === 0} onClick={() => setStarts(starts.slice(0, -1))}>
+          Previous
+        </Button>
+        <Typography variant="body2">{items.length ? `${first}–${first + items.length - 1} of ${total}` : page ? 'no images' : '…'}</Typography>
+        <Button disabled={!page?.next} onClick={() => page?.next && setStarts([...starts, page.next])}>
+          Next
+        </Button>
+      </Stack>
+      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.75 }} data-testid="image-strip">
+        {items.map((i) =>
+          i.thumbPath ? (
+            <Box key={i.id} component="figure" sx={{ m: 0, width: 96 }}>
+              <img src={api.fileUrl(i.thumbPath)} alt={i.path} title={`${i.path} (${i.className ?? 'no class'})`} width={96} height={96} style={{ objectFit: 'cover', borderRadius: 4, display: 'block' }} loading="lazy" />
+              <Typography component="figcaption" variant="caption" noWrap sx={{ display: 'block' }}>
+                {i.path.split('/').pop()}
+              </Typography>
+            </Box>
+          ) : null,
+        )}
+      </Box>
+    </Stack>
   );
 }
 
@@ -98,6 +136,7 @@ export function DatasetsPage() {
   const datasets = useLive((a) => a.call('dataset.list', {}), ['datasets', 'images']);
   const [selected, setSelected] = useState<number>();
   const [view, setView] = useState<'ok' | 'skipped'>('ok');
+  const [classId, setClassId] = useState<number>();
   const classes = useLive((a) => (selected ? a.call('dataset.classes', { datasetId: selected }) : Promise.resolve([])), ['datasets', 'images'], [selected]);
   return (
     <Stack spacing={2}>
@@ -118,7 +157,10 @@ export function DatasetsPage() {
           </TableHead>
           <TableBody>
             {datasets.data.map((d) => (
-              <TableRow key={d.id} hover selected={selected === d.id} onClick={() => setSelected(d.id)} sx={{ cursor: 'pointer' }}>
+              <TableRow key={d.id} hover selected={selected === d.id} onClick={() => {
+                  setSelected(d.id);
+                  setClassId(undefined);
+                }} sx={{ cursor: 'pointer' }}>
                 <TableCell>{d.name}</TableCell>
                 <TableCell>
                   <Chip size="small" label={d.kind} />
@@ -136,7 +178,9 @@ export function DatasetsPage() {
         <Card variant="outlined">
           <CardContent>
             <Stack direction="row" spacing={1} useFlexGap sx={{ mb: 1, flexWrap: 'wrap' }}>
-              {classes.data?.map((c) => <Chip key={c.id} size="small" variant="outlined" label={`${c.name}: ${c.imageCount}`} />)}
+              {classes.data?.map((c) => (
+                <Chip key={c.id} size="small" variant={classId === c.id ? 'filled' : 'outlined'} color={classId === c.id ? 'primary' : 'default'} label={`${c.name}: ${c.imageCount}`} onClick={() => setClassId(classId === c.id ? undefined : c.id)} />
+              ))}
             </Stack>
             <Stack direction="row" spacing={1} sx={{ mb: 1 }}>
               <Button variant={view === 'ok' ? 'contained' : 'outlined'} onClick={() => setView('ok')}>
@@ -146,7 +190,16 @@ export function DatasetsPage() {
                 Skipped files
               </Button>
             </Stack>
-            <DatasetImages datasetId={selected} status={view} />
+            {view === 'skipped' ? (
+              <SkippedFiles datasetId={selected} />
+            ) : (
+              <ImageBrowser
+                key={`${selected}-${classId ?? 'all'}`}
+                datasetId={selected}
+                classId={classId}
+                total={classId !== undefined ? (classes.data?.find((c) => c.id === classId)?.imageCount ?? 0) : (datasets.data?.find((d) => d.id === selected)?.imageCount ?? 0)}
+              />
+            )}
           </CardContent>
         </Card>
       )}

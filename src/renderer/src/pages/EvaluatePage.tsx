@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Box, Button, Card, CardContent, Checkbox, FormControl, FormControlLabel, InputLabel, MenuItem, Select, Stack, Typography } from '@mui/material';
+import { Box, Button, Card, CardContent, Checkbox, FormControl, FormControlLabel, InputLabel, MenuItem, Select, Stack, Tooltip, Typography } from '@mui/material';
 import { useApi, useLive } from '../api/context';
 import type { PageId } from '../navigation';
 import { EmptyState } from '../components/EmptyState';
@@ -8,6 +8,9 @@ import { LineOverlay } from './runs/LineOverlay';
 import { MetricsTable } from './runs/MetricsTable';
 import { ScoreHistogram } from './runs/ScoreHistogram';
 import { colour } from './runs/palette';
+import { runLabel } from './runs/setting-labels';
+
+const ZERO_SHOT_SWITCHES = 'The zero-shot baseline has nothing trained: it is always scored without a projection and with the mined label features.';
 
 export function EvaluatePage({ onNavigate }: { onNavigate: (p: PageId) => void }) {
   const api = useApi();
@@ -26,6 +29,7 @@ export function EvaluatePage({ onNavigate }: { onNavigate: (p: PageId) => void }
   const curves = useLive((a) => (runId === undefined ? Promise.resolve([]) : a.call('evaluation.curves', { runIds: [runId] })), ['runs'], [runId]);
   const oodSets = (datasets.data ?? []).filter((d) => d.kind === 'ood-test');
   const run = runs.data?.find((r) => r.id === runId);
+  const zeroShot = run?.kind === 'zero-shot';
   const start = async () => {
     if (runId === undefined) return;
     setError(undefined);
@@ -55,20 +59,25 @@ export function EvaluatePage({ onNavigate }: { onNavigate: (p: PageId) => void }
               <Select label="Run" value={runId ?? ''} onChange={(e) => setRunId(Number(e.target.value))} data-testid="evaluate-run">
                 {(runs.data ?? []).map((r) => (
                   <MenuItem key={r.id} value={r.id}>
-                    {r.name} ({r.kind})
+                    {runLabel(r)}
                   </MenuItem>
                 ))}
               </Select>
             </FormControl>
-            <FormControlLabel control={<Checkbox checked={projection} onChange={(e) => setProjection(e.target.checked)} disabled={run?.kind === 'zero-shot'} />} label="apply projection" />
-            <FormControlLabel control={<Checkbox checked={tuned} onChange={(e) => setTuned(e.target.checked)} disabled={run?.kind === 'zero-shot'} />} label="tuned label features" />
+            <Tooltip title={zeroShot ? ZERO_SHOT_SWITCHES : ''}>
+              <FormControlLabel control={<Checkbox checked={projection && !zeroShot} onChange={(e) => setProjection(e.target.checked)} disabled={zeroShot} />} label="apply projection" />
+            </Tooltip>
+            <Tooltip title={zeroShot ? ZERO_SHOT_SWITCHES : ''}>
+              <FormControlLabel control={<Checkbox checked={tuned && !zeroShot} onChange={(e) => setTuned(e.target.checked)} disabled={zeroShot} />} label="tuned label features" />
+            </Tooltip>
             <Button variant="contained" disabled={runId === undefined} onClick={() => void start()} data-testid="evaluate-start">
               Evaluate on {oodSets.length ? `${oodSets.length} OOD set${oodSets.length === 1 ? '' : 's'}` : 'OOD sets'}
             </Button>
             {!runs.data?.some((r) => r.kind === 'zero-shot') && <Button onClick={addBaseline}>Add NegLabel baseline</Button>}
           </Stack>
           <Typography variant="caption" color="text.secondary" component="div">
-            The official inference code is unpublished, so both switches are options and each evaluation records them. {oodSets.length === 0 && 'No OOD test set imported yet: import one under Datasets with the role "OOD test".'}
+            The official inference code is unpublished, so both switches are options and each evaluation records them. {zeroShot && 'The zero-shot baseline has nothing trained, so both are off for it. '}
+            {oodSets.length === 0 && 'No OOD test set imported yet: import one under Datasets with the role "OOD test".'}
           </Typography>
           {message && <Typography variant="body2">{message}</Typography>}
           <ErrorText error={error ?? evals.error} />

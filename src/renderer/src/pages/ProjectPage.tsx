@@ -3,6 +3,7 @@ import { Box, Button, Card, CardContent, List, ListItemButton, ListItemText, Sta
 import type { Project } from '../../../shared/api';
 import { useApi, useLive } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
+import { when } from '../format';
 
 export function ProjectPage({ project, onOpened }: { project: Project | null; onOpened: () => void }) {
   const api = useApi();
@@ -62,10 +63,10 @@ export function ProjectPage({ project, onOpened }: { project: Project | null; on
         <Card variant="outlined">
           <CardContent>
             <Typography variant="subtitle1">Recent</Typography>
-            <List dense>
+            <List dense data-testid="recent-projects">
               {recent.data.map((r) => (
-                <ListItemButton key={r.dir} onClick={() => run(() => api.call('project.open', { dir: r.dir }))}>
-                  <ListItemText primary={r.name} secondary={r.dir} />
+                <ListItemButton key={r.dir} selected={project?.dir === r.dir} onClick={() => run(() => api.call('project.open', { dir: r.dir }))}>
+                  <ListItemText primary={r.name} secondary={`${r.dir} · opened ${when(r.openedAt)}`} slotProps={{ secondary: { sx: { wordBreak: 'break-all' } } }} />
                 </ListItemButton>
               ))}
             </List>

@@ -14,6 +14,7 @@ import { mineLabelRoutes } from './mine-labels';
 import { assignRoutes } from './assign';
 import { selectRoutes } from './select';
 import { exportRoutes } from './export';
+import { reviewRoutes } from './review';
 
 /** The whole contract: both transports and the CLI speak exactly these routes. */
 export const routes = {
@@ -33,6 +34,7 @@ export const routes = {
   ...assignRoutes,
   ...selectRoutes,
   ...exportRoutes,
+  ...reviewRoutes,
 } as const;
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
@@ -53,3 +55,4 @@ export * from './mine-labels';
 export * from './assign';
 export * from './select';
 export * from './export';
+export * from './review';

@@ -4,6 +4,20 @@ import { Job } from '../jobs';
 
 const JobId = z.object({ id: z.number().int() }).strict();
 
+export const JobItem = z.object({
+  seq: z.number().int(),
+  key: z.string(),
+  /** The item for people: the image's file name and seed rather than "20:0". */
+  label: z.string(),
+  status: z.string(),
+  error: z.string().nullable(),
+  /** When work on it began: the previous item's finish (items run one after another) or the job's start. */
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type JobItem = z.infer<typeof JobItem>;
+
 export const jobRoutes = {
   'job.list': route(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(Job), 'Recent jobs, newest first'),
   'job.get': route(JobId, Job, 'One job'),
@@ -13,7 +27,7 @@ export const jobRoutes = {
   'job.retry': route(JobId, Job, 'Re-queue a job\'s failed items'),
   'job.items': route(
     z.object({ id: z.number().int(), status: z.enum(['failed', 'done', 'pending', 'all']).default('failed'), limit: z.number().int().min(1).max(500).default(100) }).strict(),
-    z.array(z.object({ seq: z.number().int(), key: z.string(), status: z.string(), error: z.string().nullable() })),
-    'A job\'s items, e.g. the failed ones with their reasons',
+    z.array(JobItem),
+    'A job\'s items, e.g. the failed ones with their reasons, each described for people with its times',
   ),
 } as const;

@@ -2,6 +2,7 @@ import { Box, Table, TableBody, TableCell, TableHead, TableRow, Tooltip } from '
 import type { RouteOutput } from '../../../../shared/api';
 import { delta, pct } from '../../format';
 import { FPR_MOS_HELP } from './MetricsTable';
+import { runColour } from './palette';
 
 type Compared = RouteOutput<'compare.runs'>;
 
@@ -54,6 +55,7 @@ export function CompareTable({ data, baselineId }: { data: Compared; baselineId:
         {data.runs.map((r) => (
           <TableRow key={r.run.id} data-testid={`compare-row-${r.run.id}`} sx={r.run.id === baselineId ? { bgcolor: 'action.hover' } : undefined}>
             <TableCell sx={{ minWidth: 180 }}>
+              <Box component="span" sx={{ display: 'inline-block', width: 10, height: 10, borderRadius: '50%', bgcolor: runColour(r.run.id), mr: 1 }} aria-hidden />
               {r.run.name}
               {r.run.id === baselineId ? ' (baseline)' : ''}
             </TableCell>

@@ -1,7 +1,9 @@
-import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ConfigDiffRow } from '../../../../shared/api';
+import { settingLabel, settingValue } from './setting-labels';
 
-export function ConfigDiff({ rows, names, onlyDiff }: { rows: ConfigDiffRow[]; names: string[]; onlyDiff: boolean }) {
+/** Settings side by side, one column per run, by their names for people; the raw key stays readable beneath. */
+export function ConfigDiff({ rows, names, onlyDiff, runName }: { rows: ConfigDiffRow[]; names: string[]; onlyDiff: boolean; runName?: (id: number) => string | undefined }) {
   const shown = onlyDiff ? rows.filter((r) => r.differs) : rows;
   return (
     <Table size="small" data-testid="config-diff">
@@ -19,16 +21,27 @@ export function ConfigDiff({ rows, names, onlyDiff }: { rows: ConfigDiffRow[]; n
             <TableCell colSpan={names.length + 1}>{onlyDiff ? 'These runs share every setting.' : 'No settings recorded.'}</TableCell>
           </TableRow>
         )}
-        {shown.map((r) => (
-          <TableRow key={r.key} sx={r.differs ? { '& td': { fontWeight: 600 } } : undefined}>
-            <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>{r.key}</TableCell>
-            {r.values.map((v, i) => (
-              <TableCell key={i} sx={{ fontFamily: 'monospace', fontSize: 12 }}>
-                {v ?? '—'}
+        {shown.map((r) => {
+          const label = settingLabel(r.key);
+          return (
+            <TableRow key={r.key} sx={r.differs ? { '& td': { fontWeight: 600 } } : undefined} data-key={r.key}>
+              <TableCell title={r.key}>
+                {label === r.key ? (
+                  <Typography component="span" sx={{ fontFamily: 'monospace', fontSize: 12, fontWeight: 'inherit' }}>
+                    {r.key}
+                  </Typography>
+                ) : (
+                  label
+                )}
               </TableCell>
-            ))}
-          </TableRow>
-        ))}
+              {r.values.map((v, i) => (
+                <TableCell key={i} sx={{ fontSize: 12 }}>
+                  {settingValue(r.key, v, runName)}
+                </TableCell>
+              ))}
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
   );
