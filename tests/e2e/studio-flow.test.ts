@@ -164,8 +164,9 @@ describe('studio workflow in Chromium (browser mode)', () => {
     await page.getByTestId('model-clip').waitFor();
     await page.getByLabel('toggle theme').click();
     await page.getByTestId('nav-curate').click();
-    // Everything is decided now, so the default view (new only) is empty and says what to do.
-    await page.getByTestId('curate-none-match').waitFor();
+    // Everything is decided now, so the first view is every candidate rather than an empty 'new' filter.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="curate-counts"]')?.textContent ?? '').startsWith('60 in view'));
+    expect(await page.getByTestId('curate-none-match').count()).toBe(0);
     await page.getByTestId('filter-status').click();
     await page.getByRole('option', { name: 'Any' }).click();
     await page.getByTestId('cand-60').click();

@@ -85,8 +85,8 @@ describe('generate.candidates job', () => {
   it('a bad source image and a missing prompt fail their own items, with reasons; the others are done', async () => {
     const failed = value<{ key: string; error: string | null }[]>(await studio.call('job.items', { id: jobId, status: 'failed' }));
     expect(failed).toEqual([
-      { seq: expect.any(Number), key: `${images[4]!.id}:3`, status: 'failed', error: expect.stringMatching(/^unreadable source image datasets\/\d+\/dog\/1\.png: /) },
-      { seq: expect.any(Number), key: `${images[5]!.id}:3`, status: 'failed', error: 'no context prompt; run Describe first' },
+      { seq: expect.any(Number), key: `${images[4]!.id}:3`, label: '1.png · seed 3', status: 'failed', error: expect.stringMatching(/^unreadable source image datasets\/\d+\/dog\/1\.png: /), startedAt: expect.any(Number), finishedAt: expect.any(Number), durationMs: expect.any(Number) },
+      { seq: expect.any(Number), key: `${images[5]!.id}:3`, label: '2.png · seed 3', status: 'failed', error: 'no context prompt; run Describe first', startedAt: expect.any(Number), finishedAt: expect.any(Number), durationMs: expect.any(Number) },
     ]);
     expect(rows().map((r) => r.source_image_id)).toEqual(images.slice(0, 4).map((i) => i.id));
   });
@@ -206,7 +206,8 @@ describe('generate.candidates job', () => {
     fs.cpSync(models.sd, broken, { recursive: true });
     fs.rmSync(path.join(broken, 'vae_decoder', 'model.onnx'));
     registerUnchecked(projectDir, 'inpainting', broken);
-    const { jobId: badJob } = value<{ jobId: number }>(await studio.call('generate.start', { source: { type: 'images', imageIds: [images[0]!.id] }, settings: SETTINGS }));
+    // Another seed: the same image, seed and settings again would be refused as a repeat of its candidate.
+    const { jobId: badJob } = value<{ jobId: number }>(await studio.call('generate.start', { source: { type: 'images', imageIds: [images[0]!.id] }, settings: { ...SETTINGS, seed: 30 } }));
     const job = await jobDone(studio, badJob);
     expect(job.state).toMatchObject({ status: 'failed', error: expect.stringMatching(/vae_decoder\/model\.onnx/) });
     expect(job.progress).toMatchObject({ total: 1, done: 0, failed: 0 });

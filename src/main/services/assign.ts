@@ -12,11 +12,15 @@ export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assig
       if (!findModel(db, 'clip')) throw new ApiError('invalid_input', 'no CLIP model is registered: import one under Models (role: clip) first', [{ path: 'model', message: 'no clip model' }]);
       const selected = db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number;
       if (selected === 0) throw new ApiError('invalid_input', 'no negative labels are selected yet: mine them first (labels.mine)', [{ path: 'labels', message: 'none selected' }]);
-      const where = params.scope === 'accepted' ? "WHERE status = 'accepted'" : '';
+      const where = { accepted: "WHERE status = 'accepted'", all: '', unlabelled: 'WHERE label_id IS NULL' }[params.scope];
       const ids = db.prepare(`SELECT id FROM candidates ${where} ORDER BY id`).pluck().all() as number[];
-      if (ids.length === 0) throw new ApiError('invalid_input', params.scope === 'accepted' ? 'no accepted candidates to label: accept some in Curate first' : 'no candidates to label: generate some first', [{ path: 'scope', message: 'empty' }]);
+      if (ids.length === 0) {
+        const why = { accepted: 'no accepted candidates to label: accept some in Curate first', all: 'no candidates to label: generate some first', unlabelled: 'every candidate already has a label' }[params.scope];
+        throw new ApiError('invalid_input', why, [{ path: 'scope', message: 'empty' }]);
+      }
       const items = assignItems(ids);
-      const jobId = new JobStore(db).create(ASSIGN_LABELS_JOB_KIND, `Assign negative labels to ${ids.length} ${params.scope === 'accepted' ? 'accepted ' : ''}candidate${ids.length === 1 ? '' : 's'}`, params, items);
+      const which = { accepted: 'accepted ', all: '', unlabelled: 'unlabelled ' }[params.scope];
+      const jobId = new JobStore(db).create(ASSIGN_LABELS_JOB_KIND, `Assign negative labels to ${ids.length} ${which}candidate${ids.length === 1 ? '' : 's'}`, params, items);
       ctx.wakeJobs();
       return { jobId, candidates: ids.length, items: items.length };
     },

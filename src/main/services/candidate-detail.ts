@@ -83,7 +83,8 @@ export function candidateDetailHandlers(ctx: StudioContext): Pick<Handlers, 'can
       const w = candidateWhere(filter);
       // Grouping by status rides the status index; the suggested count rides the probability index.
       const by = new Map((db.prepare(`SELECT c.status, count(*) AS n FROM candidates c WHERE ${w.sql} GROUP BY c.status`).all(...w.params) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-      const suggested = db.prepare(`SELECT count(*) FROM candidates c WHERE ${w.sql} AND c.source_class_prob >= ?`).pluck().get(...w.params, SUGGEST_REJECT_PROB) as number;
+      // Suggested rejects are a to-do list: a candidate already accepted or rejected is no longer a suggestion.
+      const suggested = db.prepare(`SELECT count(*) FROM candidates c WHERE ${w.sql} AND c.source_class_prob >= ? AND c.status = 'new'`).pluck().get(...w.params, SUGGEST_REJECT_PROB) as number;
       return { new: by.get('new') ?? 0, accepted: by.get('accepted') ?? 0, rejected: by.get('rejected') ?? 0, suggestedRejects: suggested };
     },
     'curation.state': () => undoState(ctx.project().db),

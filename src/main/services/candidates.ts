@@ -7,7 +7,7 @@ import type { StudioContext } from './context';
 
 /** The gallery row: shared by listing and by refreshing rows already on screen. */
 export const CANDIDATE_SELECT = `SELECT c.id, c.source_image_id AS sourceImageId, cl.name AS sourceClassName, c.objective, c.status, c.seed, c.energy, c.msp,
-  c.neglabel_score AS neglabelScore, c.source_class_prob AS sourceClassProb, c.label_id AS labelId, nl.word AS label, c.label_margin AS labelMargin,
+  c.neglabel_score AS neglabelScore, c.source_class_prob AS sourceClassProb, c.label_id AS labelId, nl.word AS label, c.label_source AS labelSource, c.label_margin AS labelMargin,
   c.thumb_path AS thumbPath, c.file_path AS filePath, si.thumb_path AS sourceThumbPath, c.created_at AS createdAt
 FROM candidates c
 LEFT JOIN classes cl ON cl.id = c.class_id

@@ -5,7 +5,6 @@ import { candidateWhere } from './candidate-query';
 import type { StudioContext } from './context';
 
 type Field = 'status' | 'label';
-const COLUMN: Record<Field, string> = { status: 'status', label: 'label_id' };
 
 /** A batch is applied when its newest log entry is a 'do' or 'redo'. */
 export function batchStates(db: Db): { batch: number; applied: boolean }[] {
@@ -34,8 +33,12 @@ export function redoTarget(db: Db): number | null {
   return best?.batch ?? null;
 }
 
-/** Re-applies a batch's 'do' entries forwards (redo) or backwards (undo), logging the walk as new entries. */
-function replay(db: Db, batch: number, kind: 'undo' | 'redo'): number {
+/**
+ * Re-applies a batch's 'do' entries forwards (redo) or backwards (undo), logging the walk as new entries. An entry
+ * whose field no longer holds the value this walk starts from was changed since by a later decision (another
+ * batch, another tool): it is skipped, so an undo never overwrites a newer change.
+ */
+function replay(db: Db, batch: number, kind: 'undo' | 'redo'): { changed: number; skipped: number } {
   const rows = db.prepare("SELECT candidate_id, field, old_value, new_value FROM decisions WHERE batch = ? AND kind = 'do' ORDER BY seq").all(batch) as {
     candidate_id: number;
     field: Field;
@@ -43,17 +46,32 @@ function replay(db: Db, batch: number, kind: 'undo' | 'redo'): number {
     new_value: string | null;
   }[];
   const log = db.prepare('INSERT INTO decisions (batch, candidate_id, field, old_value, new_value, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const read = db.prepare('SELECT status, label_id FROM candidates WHERE id = ?');
+  const setStatus = db.prepare('UPDATE candidates SET status = ? WHERE id = ?');
+  // A label walked back to the one the model assigned is the model's again (assignment may update it); any other is a curator's.
+  const setLabel = db.prepare(
+    `UPDATE candidates SET label_id = @label, label_source = CASE WHEN @label IS NULL THEN NULL
+       WHEN @label = (SELECT la.label_id FROM label_assignments la WHERE la.candidate_id = @id AND la.source = 'model' ORDER BY la.id DESC LIMIT 1) THEN 'model' ELSE 'human' END
+     WHERE id = @id`,
+  );
   const now = Date.now();
   const ordered = kind === 'undo' ? [...rows].reverse() : rows;
+  let changed = 0;
+  let skipped = 0;
   for (const r of ordered) {
     const [from, to] = kind === 'undo' ? [r.new_value, r.old_value] : [r.old_value, r.new_value];
-    db.prepare(`UPDATE candidates SET ${COLUMN[r.field]} = ?${r.field === 'label' ? ", label_source = 'human'" : ''} WHERE id = ?`).run(
-      r.field === 'label' && to !== null ? Number(to) : to,
-      r.candidate_id,
-    );
+    const cur = read.get(r.candidate_id) as { status: string; label_id: number | null } | undefined;
+    const current = cur ? (r.field === 'status' ? cur.status : cur.label_id === null ? null : String(cur.label_id)) : undefined;
+    if (current !== from) {
+      skipped++;
+      continue;
+    }
+    if (r.field === 'status') setStatus.run(to, r.candidate_id);
+    else setLabel.run({ label: to === null ? null : Number(to), id: r.candidate_id });
     log.run(batch, r.candidate_id, r.field, from, to, kind, now);
+    changed++;
   }
-  return rows.length;
+  return { changed, skipped };
 }
 
 export function curationHandlers(ctx: StudioContext): Pick<Handlers, 'curation.decide' | 'curation.undo' | 'curation.redo'> {
@@ -99,23 +117,40 @@ export function curationHandlers(ctx: StudioContext): Pick<Handlers, 'curation.d
       ctx.changed('candidates');
       return out;
     },
-    'curation.undo': () => {
+    'curation.undo': ({ batch }) => {
       const { db } = ctx.project();
       const out = db.transaction(() => {
-        const applied = batchStates(db).filter((b) => b.applied);
-        const last = applied[applied.length - 1];
-        if (!last) return { batch: null, changed: 0 };
-        return { batch: last.batch, changed: replay(db, last.batch, 'undo') };
+        const states = batchStates(db);
+        let target: number;
+        if (batch === undefined) {
+          const applied = states.filter((b) => b.applied);
+          const last = applied[applied.length - 1];
+          if (!last) return { batch: null, changed: 0 };
+          target = last.batch;
+        } else {
+          const st = states.find((b) => b.batch === batch);
+          if (!st) throw new ApiError('not_found', `decision batch ${batch} does not exist`);
+          if (!st.applied) throw new ApiError('conflict', `decision batch ${batch} is already undone`);
+          target = batch;
+        }
+        return { batch: target, ...replay(db, target, 'undo') };
       })();
       ctx.changed('candidates');
       return out;
     },
-    'curation.redo': () => {
+    'curation.redo': ({ batch }) => {
       const { db } = ctx.project();
       const out = db.transaction(() => {
-        const next = redoTarget(db);
-        if (next === null) return { batch: null, changed: 0 };
-        return { batch: next, changed: replay(db, next, 'redo') };
+        let target: number | null;
+        if (batch === undefined) target = redoTarget(db);
+        else {
+          const st = batchStates(db).find((b) => b.batch === batch);
+          if (!st) throw new ApiError('not_found', `decision batch ${batch} does not exist`);
+          if (st.applied) throw new ApiError('conflict', `decision batch ${batch} is not undone`);
+          target = batch;
+        }
+        if (target === null) return { batch: null, changed: 0 };
+        return { batch: target, ...replay(db, target, 'redo') };
       })();
       ctx.changed('candidates');
       return out;

@@ -1,9 +1,12 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import type { GenerateSource } from '../../shared/api/routes/generate';
+import type { GenerateRepeat, GenerateSettings, GenerateSource } from '../../shared/api/routes/generate';
 import type { Db } from '../store/db';
 import { JobStore } from '../jobs/job-store';
+import { candidatePrompt } from '../pipeline/generate/job-prompt';
+import { findRepeat, sameGeneration } from '../pipeline/generate/repeats';
 import { readLosses, readPreviews } from './candidate-detail';
+import { parseJson } from './json';
 import type { StudioContext } from './context';
 
 /** Job kind the generation stage registers; until it does, the runner fails such a job with 'no handler'. */
@@ -22,27 +25,106 @@ export function sourceImages(db: Db, source: GenerateSource): number[] {
   }
 }
 
-export function generateHandlers(ctx: StudioContext): Pick<Handlers, 'generate.start' | 'generate.live'> {
+interface ItemPayload {
+  imageId: number;
+  seed: number;
+  promptVersionId: number | null;
+}
+
+/** The prompt text an item would generate from now; null when it has none (it would fail until its image has one). */
+function itemPrompt(db: Db, settings: GenerateSettings, payload: ItemPayload): string | null {
+  try {
+    return candidatePrompt(db, settings.objective, payload).text;
+  } catch {
+    return null;
+  }
+}
+
+/** Items still pending in unfinished generate jobs with the same settings, by key, with the prompt each would use. */
+function pendingItems(db: Db, settings: GenerateSettings): Map<string, { jobId: number; prompt: string | null }> {
+  const rows = db
+    .prepare(
+      `SELECT j.id AS job_id, j.params_json, ji.key, ji.payload_json FROM jobs j JOIN job_items ji ON ji.job_id = j.id
+       WHERE j.kind = ? AND j.status IN ('queued', 'running', 'paused') AND ji.status = 'pending' ORDER BY j.id, ji.seq`,
+    )
+    .all(GENERATE_JOB_KIND) as { job_id: number; params_json: string; key: string; payload_json: string }[];
+  const out = new Map<string, { jobId: number; prompt: string | null }>();
+  const same = new Map<number, boolean>();
+  for (const r of rows) {
+    if (!same.has(r.job_id)) same.set(r.job_id, sameGeneration(parseJson<{ settings?: unknown }>(r.params_json, {}).settings, settings));
+    if (!same.get(r.job_id) || out.has(r.key)) continue;
+    const p = parseJson<Partial<ItemPayload>>(r.payload_json, {});
+    if (typeof p.imageId !== 'number' || typeof p.seed !== 'number') continue;
+    out.set(r.key, { jobId: r.job_id, prompt: itemPrompt(db, settings, { imageId: p.imageId, seed: p.seed, promptVersionId: p.promptVersionId ?? null }) });
+  }
+  return out;
+}
+
+/**
+ * What a generate request queues: one item per (source image, seed), each pinned to its image's current prompt
+ * version (null when it has none: the item then reads the image's prompt when it runs). An item that would repeat a
+ * candidate — same source image, seed, settings and prompt text as an existing candidate, or as an item pending
+ * in an unfinished generate job with those settings — is left out and listed in `duplicates`.
+ */
+export function planGeneration(db: Db, source: GenerateSource, settings: GenerateSettings) {
+  const images = sourceImages(db, source);
+  const current = db.prepare('SELECT id, prompt FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1');
+  const pending = pendingItems(db, settings);
+  const needsPrompt = settings.objective !== 'neg-text2img';
+  const items: { key: string; payload: ItemPayload }[] = [];
+  const withoutPrompt: number[] = [];
+  const duplicates: GenerateRepeat[] = [];
+  for (const imageId of images) {
+    const version = current.get(imageId) as { id: number; prompt: string } | undefined;
+    const promptVersionId = version?.id ?? null;
+    if (promptVersionId === null && needsPrompt) withoutPrompt.push(imageId);
+    for (let k = 0; k < settings.perImage; k++) {
+      const seed = settings.seed + k;
+      const key = `${imageId}:${seed}`;
+      const payload = { imageId, seed, promptVersionId };
+      // What candidatePrompt gives the item when it runs: the pinned version's text, or a negative label's.
+      const prompt = needsPrompt ? (version?.prompt ?? null) : itemPrompt(db, settings, payload);
+      const made = findRepeat(db, settings, payload, prompt);
+      const queued = pending.get(key);
+      if (made) duplicates.push({ imageId, seed, candidateId: made.candidateId, jobId: made.jobId });
+      else if (queued && queued.prompt === prompt) duplicates.push({ imageId, seed, candidateId: null, jobId: queued.jobId });
+      else items.push({ key, payload });
+    }
+  }
+  return { images, items, withoutPrompt, duplicates };
+}
+
+function repeatText(d: GenerateRepeat): string {
+  return d.candidateId !== null ? `image ${d.imageId} seed ${d.seed} is candidate #${d.candidateId}` : `image ${d.imageId} seed ${d.seed} is pending in job ${d.jobId}`;
+}
+
+export function generateHandlers(ctx: StudioContext): Pick<Handlers, 'generate.start' | 'generate.preview' | 'generate.live'> {
+  const empty = (source: GenerateSource) => {
+    const hint = source.type === 'subset' ? 'no InD subset is selected yet; pick classes or images instead' : 'none of the chosen images is a usable InD training image';
+    return new ApiError('invalid_input', `nothing to generate from: ${hint}`, [{ path: 'source', message: 'empty' }]);
+  };
   return {
+    'generate.preview': ({ source, settings }) => {
+      const { db } = ctx.project();
+      const p = planGeneration(db, source, settings);
+      return { images: p.images.length, items: p.items.length + p.duplicates.length, withoutPrompt: p.withoutPrompt, duplicates: p.duplicates };
+    },
     'generate.start': ({ source, settings }) => {
       const { db } = ctx.project();
-      const images = sourceImages(db, source);
-      if (images.length === 0) {
-        const hint = source.type === 'subset' ? 'no InD subset is selected yet; pick classes or images instead' : 'none of the chosen images is a usable InD training image';
-        throw new ApiError('invalid_input', `nothing to generate from: ${hint}`, [{ path: 'source', message: 'empty' }]);
+      const { images, items, withoutPrompt, duplicates } = planGeneration(db, source, settings);
+      if (images.length === 0) throw empty(source);
+      if (items.length === 0) {
+        throw new ApiError(
+          'conflict',
+          `all ${duplicates.length} item${duplicates.length === 1 ? '' : 's'} would repeat a candidate (same source image, seed, settings and prompt; e.g. ${repeatText(duplicates[0]!)}): change the seed or a setting to make new ones`,
+          [{ path: 'settings.seed', message: 'every item would repeat' }],
+        );
       }
-      const prompt = db.prepare('SELECT id FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').pluck();
-      const items = images.flatMap((imageId) =>
-        Array.from({ length: settings.perImage }, (_, k) => {
-          const seed = settings.seed + k;
-          // The prompt version is pinned when queued, so later edits do not change what a queued item generates.
-          return { key: `${imageId}:${seed}`, payload: { imageId, seed, promptVersionId: (prompt.get(imageId) as number | undefined) ?? null } };
-        }),
-      );
       const title = `Generate ${items.length} candidate${items.length === 1 ? '' : 's'} (${settings.objective}, ${settings.iterations} it, strength ${settings.strength})`;
       const jobId = new JobStore(db).create(GENERATE_JOB_KIND, title, { settings }, items);
       ctx.wakeJobs();
-      return { jobId, items: items.length };
+      const missing = new Set(withoutPrompt);
+      return { jobId, items: items.length, skipped: duplicates.length, withoutPrompt: items.filter((i) => missing.has(i.payload.imageId)).length };
     },
     'generate.live': ({ jobId }) => {
       const { db } = ctx.project();

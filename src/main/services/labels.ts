@@ -1,24 +1,32 @@
 import type { Handlers } from '../../shared/api';
 import type { NegLabel } from '../../shared/api/routes/labels';
+import type { Db } from '../store/db';
 import type { StudioContext } from './context';
+
+type Row = { id: number; word: string; pos: NegLabel['pos']; selected: number };
+
+/** Prefix matches (a range over the word index), then words containing the query, within one selected-state. */
+function matches(db: Db, q: string, selected: 0 | 1, limit: number): Row[] {
+  if (limit <= 0) return [];
+  const prefix = db
+    .prepare('SELECT id, word, pos, selected FROM neg_labels WHERE selected = ? AND word >= ? AND word < ? ORDER BY word LIMIT ?')
+    .all(selected, q, q + '\u{10ffff}', limit) as Row[];
+  if (!q || prefix.length >= limit) return prefix;
+  const seen = new Set(prefix.map((r) => r.id));
+  const contains = db.prepare('SELECT id, word, pos, selected FROM neg_labels WHERE selected = ? AND instr(word, ?) > 1 ORDER BY word LIMIT ?').all(selected, q, limit) as Row[];
+  return [...prefix, ...contains.filter((r) => !seen.has(r.id))].slice(0, limit);
+}
 
 export function labelHandlers(ctx: StudioContext): Pick<Handlers, 'label.search' | 'label.summary'> {
   return {
-    'label.search': ({ query, limit }) => {
+    'label.search': ({ query, limit, scope }) => {
       const { db } = ctx.project();
       const q = query.trim().toLowerCase();
       const uses = db.prepare('SELECT count(*) FROM candidates WHERE label_id = ?').pluck();
-      // Prefix matches ride the (selected, word) index as a range; the contains-pass fills up what is left.
-      const prefix = db
-        .prepare("SELECT id, word, pos FROM neg_labels WHERE selected = 1 AND word >= ? AND word < ? ORDER BY word LIMIT ?")
-        .all(q, q + '\u{10ffff}', limit) as Omit<NegLabel, 'uses'>[];
-      let rows = prefix;
-      if (q && rows.length < limit) {
-        const seen = new Set(rows.map((r) => r.id));
-        const contains = db.prepare("SELECT id, word, pos FROM neg_labels WHERE selected = 1 AND instr(word, ?) > 1 ORDER BY word LIMIT ?").all(q, limit) as Omit<NegLabel, 'uses'>[];
-        rows = [...rows, ...contains.filter((r) => !seen.has(r.id))].slice(0, limit);
-      }
-      return rows.map((r) => ({ ...r, uses: uses.get(r.id) as number }));
+      // The selected vocabulary first; with scope 'all' the other mined words fill up what is left.
+      const rows = matches(db, q, 1, limit);
+      if (scope === 'all') rows.push(...matches(db, q, 0, limit - rows.length));
+      return rows.map((r) => ({ id: r.id, word: r.word, pos: r.pos, selected: r.selected === 1, uses: uses.get(r.id) as number }));
     },
     'label.summary': () => {
       const { db } = ctx.project();
@@ -26,6 +34,7 @@ export function labelHandlers(ctx: StudioContext): Pick<Handlers, 'label.search'
         selected: db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number,
         candidates: db.prepare('SELECT count(*) FROM neg_labels').pluck().get() as number,
         assignedToAccepted: db.prepare("SELECT count(DISTINCT label_id) FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL").pluck().get() as number,
+        unlabelledCandidates: db.prepare('SELECT count(*) FROM candidates WHERE label_id IS NULL').pluck().get() as number,
       };
     },
   };

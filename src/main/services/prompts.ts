@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import type { PromptImage, PromptScope, PromptVersion } from '../../shared/api/routes/prompts';
+import { fitElements, type PromptImage, type PromptScope, type PromptVersion } from '../../shared/api/routes/prompts';
 import type { Db } from '../store/db';
 import { JobStore } from '../jobs/job-store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -39,12 +39,17 @@ function currentVersion(db: Db, imageId: number): VersionRow | undefined {
   return db.prepare('SELECT * FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').get(imageId) as VersionRow | undefined;
 }
 
+/**
+ * Appends a human version. Its elements are fitted to prompt.save's limits (fitElements), so a revert to an older
+ * over-long describer version, or a find/replace that lengthens an element, never stores what cannot be saved again.
+ */
 function addVersion(db: Db, imageId: number, v: { elements: string[]; prompt: string; rawAnswer: string | null; model: string | null }): PromptVersion {
+  const elements = fitElements(v.elements).elements;
   const next = ((db.prepare('SELECT max(version) FROM prompt_versions WHERE image_id = ?').pluck().get(imageId) as number | null) ?? 0) + 1;
   const id = Number(
     db
       .prepare("INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, 'human', ?, ?, ?, ?, ?)")
-      .run(imageId, next, v.model, v.rawAnswer, JSON.stringify(v.elements), v.prompt, Date.now()).lastInsertRowid,
+      .run(imageId, next, v.model, v.rawAnswer, JSON.stringify(elements), v.prompt, Date.now()).lastInsertRowid,
   );
   return toVersion(db.prepare('SELECT * FROM prompt_versions WHERE id = ?').get(id) as VersionRow);
 }

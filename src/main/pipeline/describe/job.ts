@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
 import type { Db } from '../../store/db';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
+import { fitElements } from '../../../shared/api/routes/prompts';
 import { findModel } from '../model-roles';
 import { ClipNounDescriber } from './clip-noun-describer';
 import { contextPrompt } from './context-prompt';
@@ -55,7 +56,11 @@ function createDescribeHandler(): JobHandler<DescribeParams, DescribeItemPayload
     async runItem(ctx, _params, item) {
       if (!loaded) throw new Error('describe.images: runItem before prepare');
       const image = stageImage(ctx.project.db, ctx.project.paths.root, item.payload.imageId);
-      const { rawAnswer, elements } = await loaded.describer.describe(image.abs, image.className ?? '');
+      const described = await loaded.describer.describe(image.abs, image.className ?? '');
+      const rawAnswer = described.rawAnswer;
+      // Whatever the describer, stored elements fit what prompt.save accepts (over-long ones cut and marked with …),
+      // so a curator can edit and save every model-written version; the raw answer keeps the full text.
+      const elements = fitElements(described.elements).elements;
       const prompt = contextPrompt(rawAnswer);
       const model = loaded.label;
       return (db) => {

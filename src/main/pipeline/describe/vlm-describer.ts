@@ -1,6 +1,7 @@
 import { AutoModelForImageTextToText, AutoProcessor, RawImage, type Tensor } from '@huggingface/transformers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fitElements } from '../../../shared/api/routes/prompts';
 import { parseElements } from './parse-elements';
 import { offlineModelPath } from './transformers-offline';
 import type { Describer, Description } from './types';
@@ -65,7 +66,8 @@ export class VlmDescriber implements Describer {
     const promptLength = (inputs.input_ids as Tensor).dims.at(-1)!;
     const answerIds = (output.tolist() as bigint[][])[0]!.slice(promptLength).map(Number);
     const rawAnswer = this.processor.batch_decode([answerIds], { skip_special_tokens: true })[0]!.trim();
-    return { rawAnswer, elements: parseElements(rawAnswer, className) };
+    // Elements are what a curator edits and prompt.save checks: a run-on answer is cut to the API's limits here.
+    return { rawAnswer, elements: fitElements(parseElements(rawAnswer, className)).elements };
   }
 
   async release(): Promise<void> {

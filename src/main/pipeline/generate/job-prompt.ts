@@ -13,8 +13,10 @@ export const NEG_IMAGE_TEMPLATE = 'A photo of a {}.';
 
 /**
  * The diffusion prompt of one item. Context objectives use the version pinned when the job was queued (later
- * edits do not change a queued item). neg-text2img draws a selected negative label, fixed by (image, seed) so
- * a redone item asks for the same one.
+ * edits do not change a queued item). An item queued while its image had no prompt pinned nothing: it reads the
+ * image's current version each time it runs, so describing the image and retrying the failed item uses the new
+ * prompt (the candidate records which version that was). neg-text2img draws a selected negative label, fixed by
+ * (image, seed) so a redone item asks for the same one.
  */
 export function candidatePrompt(db: Db, objective: Objective, item: { imageId: number; seed: number; promptVersionId: number | null }): CandidatePrompt {
   if (objective === 'neg-text2img') {
@@ -26,8 +28,8 @@ export function candidatePrompt(db: Db, objective: Objective, item: { imageId: n
   }
   const row =
     item.promptVersionId === null
-      ? undefined
-      : (db.prepare('SELECT prompt FROM prompt_versions WHERE id = ? AND image_id = ?').get(item.promptVersionId, item.imageId) as { prompt: string } | undefined);
+      ? (db.prepare('SELECT id, prompt FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').get(item.imageId) as { id: number; prompt: string } | undefined)
+      : (db.prepare('SELECT id, prompt FROM prompt_versions WHERE id = ? AND image_id = ?').get(item.promptVersionId, item.imageId) as { id: number; prompt: string } | undefined);
   if (!row) throw new ItemError('no context prompt; run Describe first');
-  return { text: row.prompt, promptVersionId: item.promptVersionId };
+  return { text: row.prompt, promptVersionId: row.id };
 }

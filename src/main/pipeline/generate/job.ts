@@ -15,6 +15,7 @@ import { generateCandidate, releaseGuidance } from './guidance';
 import { loadInpaintModels, type InpaintModels } from './inpaint-models';
 import { writeCandidateFiles } from './job-outputs';
 import { candidatePrompt } from './job-prompt';
+import { refuseRepeat } from './repeats';
 import { naturalDiffusionSize } from './job-size';
 import { SourceClassProbability } from './job-source-prob';
 
@@ -136,6 +137,7 @@ function createGenerateHandler(): JobHandler<GenerateParams, GenerateItemPayload
       const { imageId, seed } = item.payload;
       const image = stageImage(db, ctx.project.paths.root, imageId);
       const prompt = candidatePrompt(db, settings.objective, item.payload);
+      refuseRepeat(db, settings, { imageId, seed }, prompt.text);
       const source = settings.objective === 'neg-text2img' ? undefined : await readSource(image);
       const c = await generateCandidate(loaded.models, loaded.classifier, {
         image: source,

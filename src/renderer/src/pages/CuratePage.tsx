@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Snackbar, Stack, Typography } from '@mui/material';
 import type { CandidateStatus, NegLabel } from '../../../shared/api';
 import { useApi, useApiEvents, useLive } from '../api/context';
@@ -11,16 +11,23 @@ import { CandidateGrid } from './curate/CandidateGrid';
 import { DetailPanel } from './curate/DetailPanel';
 import { FilterBar } from './curate/FilterBar';
 import { KeysHelp } from './curate/KeysHelp';
-import { DEFAULT_QUERY, isSuggestedView, SUGGESTED_REJECTS, type GalleryQuery } from './curate/filters';
+import { DEFAULT_QUERY, firstViewQuery, isSuggestedView, SUGGESTED_REJECTS, type GalleryQuery } from './curate/filters';
+import { idsText, useSessionHistory, type SessionStep } from './curate/session-history';
 import { useCandidatePages } from './curate/use-candidate-pages';
 import { useCurationKeys } from './curate/use-curation-keys';
 
 type Bulk = { status: 'accepted' | 'rejected'; count: number } | null;
 
+const OUTSIDE = "changes made outside it (the CLI's `synood accept`, the demo's auto-curation, another window) are not undone here";
+
 export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) {
   const api = useApi();
   const classes = useIndClasses() ?? [];
+  const classKey = classes.map((c) => c.name).join('\n');
+  const classNames = useMemo(() => (classKey ? classKey.split('\n') : []), [classKey]);
   const [query, setQuery] = useState<GalleryQuery>(DEFAULT_QUERY);
+  // The first view is chosen once the project's counts are known: the new candidates, or all when none is new.
+  const [firstView, setFirstView] = useState(false);
   const [labelFilter, setLabelFilter] = useState<{ id: number; word: string } | null>(null);
   const [pairs, setPairs] = useState(false);
   const [focus, setFocus] = useState(0);
@@ -37,6 +44,10 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
   const { status: _status, ...sliceFilter } = query.filter;
   const counts = useLive((a) => a.call('curation.counts', { filter: sliceFilter }), ['candidates', 'decisions'], [JSON.stringify(sliceFilter)]);
   const undoState = useLive((a) => a.call('curation.state', {}), ['candidates', 'decisions']);
+  const info = useLive((a) => a.call('app.info', {}), ['projects']);
+  const project = info.data?.project ? `${info.data.project.dir}|${info.data.project.createdAt}` : null;
+  const history = useSessionHistory(project);
+  const labels = useLive((a) => a.call('label.summary', {}), ['candidates', 'labels']);
   const { refresh } = pages;
   useApiEvents((e) => e.type === 'data.changed' && e.entity === 'candidates' && refresh(), [refresh]);
   useEffect(() => {
@@ -44,6 +55,12 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
     setAnchor(0);
     setSelected(new Set());
   }, [JSON.stringify(query)]);
+
+  useEffect(() => {
+    if (firstView || !counts.data) return;
+    setFirstView(true);
+    setQuery((q) => firstViewQuery(q, counts.data!));
+  }, [counts.data, firstView]);
 
   const count = pages.total ?? pages.items.length;
   const focusedRow = pages.items[focus];
@@ -55,30 +72,85 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
       setError((e as Error).message);
     }
   };
+  const targetIds = () => (selected.size ? [...selected] : focusedRow ? [focusedRow.id] : []);
   const decide = (status: CandidateStatus) => {
-    const ids = selected.size ? [...selected] : focusedRow ? [focusedRow.id] : [];
+    const ids = targetIds();
     if (!ids.length) return;
+    const verb = status === 'accepted' ? 'accept' : 'reject';
     void run(
       api.call('curation.decide', { target: { type: 'ids', ids }, decision: { status } }).then((r) => {
-        setToast(`${status === 'accepted' ? 'Accepted' : 'Rejected'} ${r.changed} · U to undo`);
+        if (r.changed > 0) history.record({ batch: r.batch, description: `${verb} ${idsText(ids)}` });
+        setToast(r.changed > 0 ? `${status === 'accepted' ? 'Accepted' : 'Rejected'} ${idsText(ids)} · U to undo` : `${idsText(ids)} already ${status}`);
         if (selected.size) setSelected(new Set());
         else setFocus((f) => Math.min(f + 1, Math.max(0, count - 1)));
       }),
     );
   };
   const relabel = (l: NegLabel) => {
-    const ids = selected.size ? [...selected] : focusedRow ? [focusedRow.id] : [];
+    const ids = targetIds();
     if (!ids.length) return;
-    void run(api.call('curation.decide', { target: { type: 'ids', ids }, decision: { labelId: l.id } }).then((r) => setToast(`Relabelled ${r.changed} as '${l.word}' · U to undo`)));
+    void run(
+      api.call('curation.decide', { target: { type: 'ids', ids }, decision: { labelId: l.id } }).then((r) => {
+        if (r.changed > 0) history.record({ batch: r.batch, description: `relabel ${idsText(ids)} as '${l.word}'` });
+        if (r.changed === 0) setToast(`${idsText(ids)} already labelled '${l.word}'`);
+        else if (r.changed < ids.length) setToast(`Relabelled ${r.changed} of ${idsText(ids)} as '${l.word}' (the others already had it) · U to undo`);
+        else setToast(`Relabelled ${idsText(ids)} as '${l.word}' · U to undo`);
+      }),
+    );
   };
-  const undo = () => void run(api.call('curation.undo', {}).then((r) => setToast(r.batch === null ? 'Nothing to undo' : `Undid ${r.changed} change${r.changed === 1 ? '' : 's'}`)));
-  const redo = () => void run(api.call('curation.redo', {}).then((r) => setToast(r.batch === null ? 'Nothing to redo' : `Redid ${r.changed} change${r.changed === 1 ? '' : 's'}`)));
+  /** Undo only what this session decided; the project's log also holds other tools' batches, which stay. */
+  const undo = () => {
+    const step: SessionStep | undefined = history.done[history.done.length - 1];
+    if (!step) {
+      setToast(`Nothing to undo in this session: ${OUTSIDE}`);
+      return;
+    }
+    setError(undefined);
+    api.call('curation.undo', { batch: step.batch }).then(
+      (r) => {
+        history.undid(step, r.changed > 0);
+        if (r.changed === 0) setToast(`Nothing undone: everything in '${step.description}' was changed since by a later action`);
+        else setToast(`Undid ${step.description}${r.skipped ? ` (${r.skipped} change${r.skipped === 1 ? '' : 's'} made since by a later action kept)` : ''}`);
+      },
+      (e: Error) => {
+        // Undone meanwhile (another window of this session's project, say): it is no longer this session's to undo.
+        if (/already undone|does not exist/.test(e.message)) history.undid(step, false);
+        setError(e.message);
+      },
+    );
+  };
+  const redo = () => {
+    const step: SessionStep | undefined = history.undone[history.undone.length - 1];
+    if (!step) {
+      setToast('Nothing to redo in this session');
+      return;
+    }
+    setError(undefined);
+    api.call('curation.redo', { batch: step.batch }).then(
+      (r) => {
+        history.redid(step);
+        setToast(`Redid ${step.description}${r.skipped ? ` (${r.skipped} change${r.skipped === 1 ? '' : 's'} made since by a later action kept)` : ''}`);
+      },
+      (e: Error) => {
+        if (/not undone|does not exist/.test(e.message)) history.forgetUndone(step);
+        setError(e.message);
+      },
+    );
+  };
   const applyBulk = () => {
     if (!bulk) return;
     const status = bulk.status;
+    const verb = status === 'accepted' ? 'accept' : 'reject';
     setBulk(null);
-    void run(api.call('curation.decide', { target: { type: 'filter', filter: query.filter }, decision: { status } }).then((r) => setToast(`${status === 'accepted' ? 'Accepted' : 'Rejected'} all ${r.changed} in view · U to undo`)));
+    void run(
+      api.call('curation.decide', { target: { type: 'filter', filter: query.filter }, decision: { status } }).then((r) => {
+        if (r.changed > 0) history.record({ batch: r.batch, description: `${verb} all ${r.changed} in view` });
+        setToast(`${status === 'accepted' ? 'Accepted' : 'Rejected'} all ${r.changed} in view · U to undo`);
+      }),
+    );
   };
+  const assignLabels = () =>
+    void run(api.call('labels.assign', { scope: 'unlabelled' }).then((r) => setToast(`Label assignment queued as job ${r.jobId} for ${r.candidates} candidate${r.candidates === 1 ? '' : 's'}; it shows under Jobs.`)));
 
   useCurationKeys({
     move: (dir, extend) => {
@@ -174,33 +246,72 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
         <Button disabled={!count} onClick={() => setBulk({ status: 'rejected', count })} data-testid="reject-all">
           Reject all in view
         </Button>
-        <Button disabled={!undoState.data?.canUndo} onClick={undo} data-testid="undo">
-          Undo
+        <Button
+          disabled={history.done.length === 0}
+          onClick={undo}
+          data-testid="undo"
+          title={history.done.length ? `Undo ${history.done[history.done.length - 1]!.description} (made in this session)` : `Nothing to undo in this session: ${OUTSIDE}`}
+          sx={{ maxWidth: 260, '& .what': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', textTransform: 'none' } }}
+        >
+          <span className="what">Undo{history.done.length ? ` ${history.done[history.done.length - 1]!.description}` : ''}</span>
         </Button>
-        <Button disabled={!undoState.data?.canRedo} onClick={redo} data-testid="redo">
+        <Button
+          disabled={history.undone.length === 0}
+          onClick={redo}
+          data-testid="redo"
+          title={history.undone.length ? `Redo ${history.undone[history.undone.length - 1]!.description}` : 'Nothing to redo in this session'}
+          sx={{ textTransform: 'none' }}
+        >
           Redo
         </Button>
         <Button onClick={() => setHelp(true)}>Keys (?)</Button>
       </Stack>
+      {history.done.length === 0 && undoState.data?.canUndo && (
+        <Typography variant="caption" color="text.secondary" data-testid="undo-scope-note">
+          Undo covers the decisions made in this session only; {OUTSIDE}.
+        </Typography>
+      )}
+      {(labels.data?.unlabelledCandidates ?? 0) > 0 && (
+        <Alert
+          severity="warning"
+          data-testid="awaiting-labels"
+          action={
+            labels.data!.selected > 0 ? (
+              <Button color="inherit" size="small" onClick={assignLabels} data-testid="assign-unlabelled">
+                Assign labels now
+              </Button>
+            ) : undefined
+          }
+        >
+          {labels.data!.unlabelledCandidates.toLocaleString()} candidate{labels.data!.unlabelledCandidates === 1 ? '' : 's'} awaiting label assignment
+          {labels.data!.selected > 0 ? ' (made after the last assignment).' : ': mine negative labels first (Project page), then assign them.'}
+        </Alert>
+      )}
       <ErrorText error={error ?? pages.error} />
       <SplitPane
         id="curate"
         initial={0.62}
         left={
-          count === 0 && pages.total !== null ? (
+          count === 0 && pages.total !== null && firstView ? (
             <EmptyState testId="curate-none-match" text="No candidate matches these filters. Loosen them (status 'Any', all classes, no score ranges) to see more." action="Reset filters" onAction={() => setQuery({ ...DEFAULT_QUERY, filter: {} })} />
           ) : (
             <CandidateGrid pages={pages} pairs={pairs} sort={query.sort} focus={focus} selected={selected} onCellClick={onCellClick} onColumns={onColumns} />
           )
         }
-        right={focusedRow ? <DetailPanel id={focusedRow.id} labelInput={labelInput} onDecide={decide} onRelabel={relabel} /> : <Typography sx={{ p: 2 }}>Click a candidate (or use the arrow keys) to see it in full.</Typography>}
+        right={
+          focusedRow ? (
+            <DetailPanel id={focusedRow.id} labelInput={labelInput} onDecide={decide} onRelabel={relabel} indClasses={classNames} selectedCount={selected.size} />
+          ) : (
+            <Typography sx={{ p: 2 }}>Click a candidate (or use the arrow keys) to see it in full.</Typography>
+          )
+        }
       />
       <KeysHelp open={help} onClose={() => setHelp(false)} />
       <Dialog open={!!bulk} onClose={() => setBulk(null)}>
         <DialogTitle>{bulk?.status === 'accepted' ? 'Accept' : 'Reject'} every candidate in this view?</DialogTitle>
         <DialogContent>
           <Typography>
-            This {bulk?.status === 'accepted' ? 'accepts' : 'rejects'} all {bulk?.count.toLocaleString()} candidates matching the current filters, as one step that a single undo reverts.
+            This {bulk?.status === 'accepted' ? 'accepts' : 'rejects'} all {bulk?.count.toLocaleString()} candidates matching the current filters, as one step that a single undo (in this session) reverts.
           </Typography>
         </DialogContent>
         <DialogActions>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Box, Button, Card, CardContent, Checkbox, FormControl, InputLabel, ListItemText, MenuItem, Select, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControl, InputLabel, ListItemText, MenuItem, Select, Stack, TextField, Typography } from '@mui/material';
 import { GUIDANCE_OBJECTIVES, OBJECTIVE_INFO, SETTING_ORIGINS, GenerateSettings, type GuidanceObjective, type GuidanceReduction, type Job, type ResizeFilter, type RouteOutput, type VaeLatentMode } from '../../../shared/api';
-import { useApi, useApiEvents } from '../api/context';
+import { useApi, useApiEvents, useLive } from '../api/context';
 import { useIndClasses } from '../api/use-ind-classes';
 import { useJobs } from '../api/use-jobs';
 import type { PageId } from '../navigation';
@@ -29,6 +29,15 @@ const CONSTANT_FIELDS: { key: NumKey; label: string; help: string; when: (s: Gen
   { key: 'energyTemperature', label: 'τ', help: 'E = −τ·logsumexp(f/τ)', when: (s) => s.objective === 'energy' },
 ];
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** What a repeat is a repeat of, in words. */
+function repeatsText(d: RouteOutput<'generate.preview'>['duplicates']): string {
+  if (d.length !== 1) return 'existing candidates or items still queued';
+  const r = d[0]!;
+  return r.candidateId !== null ? `candidate #${r.candidateId}` : `an item still queued in job ${r.jobId}`;
+}
+
 function GenerateForm() {
   const api = useApi();
   const classes = useIndClasses() ?? [];
@@ -37,12 +46,60 @@ function GenerateForm() {
   const [classIds, setClassIds] = useState<number[]>([]);
   const [error, setError] = useState<string>();
   const [started, setStarted] = useState<string>();
-  const start = async () => {
+  const [preview, setPreview] = useState<RouteOutput<'generate.preview'>>();
+  const [confirmMissing, setConfirmMissing] = useState(false);
+  const [tick, setTick] = useState(0);
+  const source = sourceType === 'subset' ? { type: 'subset' as const } : { type: 'classes' as const, classIds };
+  const ready = sourceType === 'subset' || classIds.length > 0;
+  const request = JSON.stringify({ source, settings });
+  // What queueing would do, before it is done: images without a context prompt, items that would repeat a candidate.
+  useEffect(() => {
+    if (!ready) {
+      setPreview(undefined);
+      return;
+    }
+    let alive = true;
+    const t = setTimeout(() => {
+      api.call('generate.preview', { source, settings }).then(
+        (p) => alive && setPreview(p),
+        () => alive && setPreview(undefined),
+      );
+    }, 200);
+    return () => {
+      alive = false;
+      clearTimeout(t);
+    };
+  }, [api, request, ready, tick]);
+  // Prompts written, or a job ended (its candidates may now be repeats): not on every candidate a running job writes.
+  useApiEvents((e) => ((e.type === 'data.changed' && e.entity === 'prompts') || e.type === 'job.state') && setTick((n) => n + 1));
+  const missing = preview?.withoutPrompt ?? [];
+  const repeats = preview?.duplicates ?? [];
+  const queue = async () => {
     setError(undefined);
+    setConfirmMissing(false);
     try {
-      const source = sourceType === 'subset' ? { type: 'subset' as const } : { type: 'classes' as const, classIds };
       const r = await api.call('generate.start', { source, settings });
-      setStarted(`Queued ${r.items} item${r.items === 1 ? '' : 's'} as job ${r.jobId}.`);
+      setStarted(
+        `Queued ${plural(r.items, 'item')} as job ${r.jobId}` +
+          (r.skipped ? `; skipped ${r.skipped} that would repeat an existing candidate (same source image, seed, settings and prompt)` : '') +
+          (r.withoutPrompt ? `; ${r.withoutPrompt} of them have no context prompt yet and fail until they do (a retry then uses it)` : '') +
+          '.',
+      );
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const start = () => {
+    // Warn first: items of images without a prompt would only fail.
+    if (missing.length > 0) setConfirmMissing(true);
+    else void queue();
+  };
+  const describeMissing = async () => {
+    setError(undefined);
+    setConfirmMissing(false);
+    try {
+      const r = await api.call('prompt.describe', { imageIds: missing });
+      setStarted(`Describer queued as job ${r.jobId} for ${plural(missing.length, 'image')}; queue the generation once it is done (it shows under Jobs).`);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -148,14 +205,66 @@ function GenerateForm() {
         <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }} data-testid="generate-origins">
           Whose defaults: {SETTING_ORIGINS.map((o) => `${o.label}: ${o.origin}`).join(' · ')}. The objective moves images toward OOD: {OBJECTIVE_INFO[settings.objective].effect}.
         </Typography>
+        {preview && (
+          <Typography variant="caption" component="div" sx={{ mt: 1 }} data-testid="generate-preview">
+            {plural(preview.images, 'image')} · {plural(preview.items, 'item')} ({settings.perImage} per image)
+          </Typography>
+        )}
+        {missing.length > 0 && preview && (
+          <Alert
+            severity="warning"
+            sx={{ mt: 1 }}
+            data-testid="generate-missing-prompts"
+            action={
+              <Button color="inherit" size="small" onClick={() => void describeMissing()} data-testid="describe-missing-inline">
+                Describe {plural(missing.length, 'image')} first
+              </Button>
+            }
+          >
+            {missing.length} of {plural(preview.images, 'image')} have no context prompt: their items would fail ("no context prompt") until the describer (or a person) writes one.
+          </Alert>
+        )}
+        {repeats.length > 0 && preview && (
+          <Alert severity="info" sx={{ mt: 1 }} data-testid="generate-duplicates">
+            {repeats.length} of {plural(preview.items, 'item')} would repeat {repeatsText(repeats)} (same source image, seed, settings and prompt): {repeats.length === 1 ? 'it is' : 'they are'} skipped when
+            queued. Change the seed or a setting to make new ones.
+          </Alert>
+        )}
         <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
-          <Button variant="contained" onClick={() => void start()} disabled={sourceType === 'classes' && classIds.length === 0} data-testid="generate-start">
+          <Button variant="contained" onClick={start} disabled={!ready} data-testid="generate-start">
             Queue generation
           </Button>
           <Button onClick={() => setSettings(DEFAULTS)}>Reset to defaults</Button>
-          {started && <Typography variant="body2">{started}</Typography>}
+          {!ready && (
+            <Typography variant="caption" color="text.secondary" data-testid="generate-start-hint">
+              Pick at least one class above, or generate from the InD subset.
+            </Typography>
+          )}
+          {started && (
+            <Typography variant="body2" data-testid="generate-message">
+              {started}
+            </Typography>
+          )}
         </Stack>
         <ErrorText error={error} />
+        <Dialog open={confirmMissing} onClose={() => setConfirmMissing(false)} data-testid="missing-prompts-dialog">
+          <DialogTitle>{plural(missing.length, 'image')} without a context prompt</DialogTitle>
+          <DialogContent>
+            <Typography>
+              {missing.length} of the {plural(preview?.images ?? 0, 'chosen image')} have no context prompt yet, so their items would fail. Describe them first (a describe job), then queue the
+              generation; or queue it now: those items fail with the reason, and retrying them once the images have prompts uses those prompts.
+            </Typography>
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setConfirmMissing(false)}>Cancel</Button>
+            <Button onClick={() => void queue()} data-testid="queue-anyway">
+              Queue anyway
+            </Button>
+            <Button variant="contained" onClick={() => void describeMissing()} data-testid="describe-missing">
+              Describe them first
+            </Button>
+          </DialogActions>
+        </Dialog>
       </CardContent>
     </Card>
   );
@@ -183,7 +292,8 @@ function LiveView({ job }: { job: Job }) {
       <CardContent>
         <Typography variant="subtitle2">Live: {job.title}</Typography>
         <Typography variant="caption" color="text.secondary">
-          {job.state.status} · now on {job.progress.current ?? '—'} · {live?.done ?? 0} written
+          {job.state.status}
+          {job.state.status === 'running' && job.progress.current ? ` · now on ${job.progress.current}` : ''} · {live?.done ?? 0} written
         </Typography>
         {!l ? (
           <Typography variant="body2" sx={{ mt: 1 }}>
@@ -214,6 +324,62 @@ function LiveView({ job }: { job: Job }) {
   );
 }
 
+/**
+ * Why the latest generate job's items failed, grouped by reason, with the ways out: retry them (an item queued
+ * before its image had a prompt uses the prompt it has now), or describe the images that had none.
+ */
+function LatestFailures({ job }: { job: Job }) {
+  const api = useApi();
+  const items = useLive((a) => a.call('job.items', { id: job.id, status: 'failed', limit: 500 }), ['prompts'], [job.id, job.progress.failed, job.state.status]);
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+  const groups = new Map<string, string[]>();
+  for (const it of items.data ?? []) {
+    const reason = it.error ?? 'no reason recorded';
+    groups.set(reason, [...(groups.get(reason) ?? []), it.key]);
+  }
+  const noPrompt = [...new Set([...groups.entries()].filter(([r]) => /no context prompt/.test(r)).flatMap(([, keys]) => keys.map((k) => Number(k.split(':')[0]))))].filter((n) => Number.isInteger(n));
+  const act = async (what: Promise<string>) => {
+    setError(undefined);
+    try {
+      setMessage(await what);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  if (groups.size === 0) return null;
+  const running = ['running', 'queued'].includes(job.state.status);
+  return (
+    <Card variant="outlined" data-testid="generate-failures">
+      <CardContent>
+        <Typography variant="subtitle2">
+          Job {job.id}: {plural(job.progress.failed, 'item')} failed
+        </Typography>
+        {[...groups.entries()].map(([reason, keys]) => (
+          <Typography key={reason} variant="body2" data-testid="failure-reason">
+            {keys.length} × {reason}{' '}
+            <Typography component="span" variant="caption" color="text.secondary">
+              (e.g. image {keys[0]!.split(':')[0]}, seed {keys[0]!.split(':')[1] ?? '—'})
+            </Typography>
+          </Typography>
+        ))}
+        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
+          <Button disabled={running} onClick={() => void act(api.call('job.retry', { id: job.id }).then(() => `Retrying the failed items of job ${job.id}; each uses its image's prompt as it is now if it had none.`))} data-testid="retry-failed">
+            Retry failed items
+          </Button>
+          {noPrompt.length > 0 && (
+            <Button onClick={() => void act(api.call('prompt.describe', { imageIds: noPrompt }).then((r) => `Describer queued as job ${r.jobId}; retry the failed items once it is done.`))} data-testid="describe-failed">
+              Describe the {plural(noPrompt.length, 'image')} without a prompt
+            </Button>
+          )}
+          {message && <Typography variant="body2">{message}</Typography>}
+        </Stack>
+        <ErrorText error={error} />
+      </CardContent>
+    </Card>
+  );
+}
+
 export function GeneratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) {
   const classes = useIndClasses();
   const jobs = (useJobs(100) ?? []).filter((j) => j.kind === 'generate.candidates');
@@ -223,6 +389,7 @@ export function GeneratePage({ onNavigate }: { onNavigate: (p: PageId) => void }
   return (
     <Stack spacing={2} data-testid="generate-page">
       <GenerateForm />
+      {jobs[0] && jobs[0].progress.failed > 0 && <LatestFailures job={jobs[0]} />}
       {current && <LiveView job={current} />}
       <Card variant="outlined">
         <CardContent>

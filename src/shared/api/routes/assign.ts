@@ -3,8 +3,11 @@ import { route } from '../route';
 
 export const AssignLabelsParams = z
   .object({
-    /** Which candidates get a model label: the accepted ones (what training uses) or every candidate. */
-    scope: z.enum(['accepted', 'all']).default('accepted'),
+    /**
+     * Which candidates get a model label: the accepted ones (what training uses), every candidate, or those with no
+     * label yet (new candidates generated after the last assignment).
+     */
+    scope: z.enum(['accepted', 'all', 'unlabelled']).default('accepted'),
   })
   .strict();
 export type AssignLabelsParams = z.infer<typeof AssignLabelsParams>;

@@ -27,7 +27,7 @@ const StatusCounts = z.object({ new: z.number().int(), accepted: z.number().int(
 export const candidateDetailRoutes = {
   'candidate.get': route(z.object({ id: z.number().int() }).strict(), CandidateDetail, 'One candidate with its prompt, per-iteration images and label history'),
   'candidate.rows': route(z.object({ ids: z.array(z.number().int()).max(2000) }).strict(), z.array(CandidateRow), 'Fresh rows for candidates already on screen'),
-  'curation.counts': route(z.object({ filter: CandidateFilter.default({}) }).strict(), StatusCounts.extend({ suggestedRejects: z.number().int() }), 'Status counts of a filtered view, and how many in it have a high source-class probability (suggested rejects)'),
+  'curation.counts': route(z.object({ filter: CandidateFilter.default({}) }).strict(), StatusCounts.extend({ suggestedRejects: z.number().int() }), 'Status counts of a filtered view, and how many undecided (new) ones in it have a high source-class probability (suggested rejects)'),
   'curation.state': route(
     z.object({}).strict(),
     z.object({ canUndo: z.boolean(), canRedo: z.boolean(), batches: z.number().int() }),

@@ -27,6 +27,8 @@ export const CandidateRow = z.object({
   sourceClassProb: z.number().nullable(),
   labelId: z.number().int().nullable(),
   label: z.string().nullable(),
+  /** Who set the label: the assignment model, or a curator's relabel (which assignment never overwrites). */
+  labelSource: z.enum(['model', 'human']).nullable(),
   labelMargin: z.number().nullable(),
   thumbPath: z.string().nullable(),
   filePath: z.string(),
@@ -50,6 +52,12 @@ export const CandidateFilter = z
   })
   .strict();
 export type CandidateFilter = z.infer<typeof CandidateFilter>;
+
+/**
+ * What an undo or redo did. An entry whose candidate was changed since (by a later batch) is skipped rather than
+ * overwritten: `skipped` counts those (absent when there was nothing to undo or redo: batch null).
+ */
+const UndoResult = z.object({ batch: z.number().int().nullable(), changed: z.number().int(), skipped: z.number().int().optional() });
 
 const Decision = z.object({ status: CandidateStatus.optional(), labelId: z.number().int().nullable().optional() }).strict();
 
@@ -80,6 +88,22 @@ export const candidateRoutes = {
     z.object({ batch: z.number().int(), changed: z.number().int() }),
     'Accept, reject or relabel candidates; one batch = one undo step',
   ),
-  'curation.undo': route(z.object({}).strict(), z.object({ batch: z.number().int().nullable(), changed: z.number().int() }), 'Undo the last decision batch (persists across restarts)'),
-  'curation.redo': route(z.object({}).strict(), z.object({ batch: z.number().int().nullable(), changed: z.number().int() }), 'Redo the last undone batch'),
+  'curation.undo': route(
+    z
+      .object({
+        /**
+         * The batch to undo: a client undoes only what it decided itself (the studio keeps its own session's batches),
+         * never another tool's. Without it, the newest applied batch, whoever made it (the log survives restarts).
+         */
+        batch: z.number().int().optional(),
+      })
+      .strict(),
+    UndoResult,
+    'Undo a decision batch: the given one (refused unless applied) or the newest applied one',
+  ),
+  'curation.redo': route(
+    z.object({ /** The batch to redo (refused unless undone); without it, the last undone batch. */ batch: z.number().int().optional() }).strict(),
+    UndoResult,
+    'Redo an undone batch',
+  ),
 } as const;

@@ -43,11 +43,44 @@ export const GenerateSource = z.discriminatedUnion('type', [
 ]);
 export type GenerateSource = z.infer<typeof GenerateSource>;
 
+/**
+ * An item that would make a candidate again: same source image, seed, generation settings (all but seed and
+ * perImage) and prompt text as an existing candidate, or as an item still pending in an unfinished generate job.
+ */
+export const GenerateRepeat = z.object({
+  imageId: z.number().int(),
+  seed: z.number().int(),
+  /** The existing candidate; null when the repeat is an item still pending in `jobId`. */
+  candidateId: z.number().int().nullable(),
+  jobId: z.number().int().nullable(),
+});
+export type GenerateRepeat = z.infer<typeof GenerateRepeat>;
+
+const GenerateRequest = z.object({ source: GenerateSource, settings: GenerateSettings.default(GenerateSettings.parse({})) }).strict();
+
 export const generateRoutes = {
   'generate.start': route(
-    z.object({ source: GenerateSource, settings: GenerateSettings.default(GenerateSettings.parse({})) }).strict(),
-    z.object({ jobId: z.number().int(), items: z.number().int() }),
-    'Queue a generate.candidates job: one item per (source image, seed)',
+    GenerateRequest,
+    z.object({
+      jobId: z.number().int(),
+      items: z.number().int(),
+      /** Items left out because they would repeat a candidate (see generate.preview); refused when every item would. */
+      skipped: z.number().int(),
+      /** Queued items whose image has no context prompt yet: they fail until it has one, and a retry then uses it. */
+      withoutPrompt: z.number().int(),
+    }),
+    'Queue a generate.candidates job: one item per (source image, seed); items that would repeat an existing candidate are skipped',
+  ),
+  'generate.preview': route(
+    GenerateRequest,
+    z.object({
+      images: z.number().int(),
+      items: z.number().int(),
+      /** Source images without a context prompt (always empty for neg-text2img, which needs none). */
+      withoutPrompt: z.array(z.number().int()),
+      duplicates: z.array(GenerateRepeat),
+    }),
+    'What generate.start would queue: how many items, which images have no context prompt, which items would repeat a candidate',
   ),
   'generate.live': route(
     z.object({ jobId: z.number().int() }).strict(),

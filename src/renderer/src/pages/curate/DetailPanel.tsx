@@ -12,10 +12,14 @@ interface Props {
   labelInput: Ref<HTMLInputElement>;
   onDecide: (status: CandidateStatus) => void;
   onRelabel: (label: NegLabel) => void;
+  /** InD class names: offered in the label box as hints that such a candidate is a reject, not a negative. */
+  indClasses?: string[];
+  /** How many candidates a relabel applies to when more than this one is selected. */
+  selectedCount?: number;
 }
 
 /** The focused candidate at full size beside its source, with its prompt, iterations, scores and label. */
-export function DetailPanel({ id, labelInput, onDecide, onRelabel }: Props) {
+export function DetailPanel({ id, labelInput, onDecide, onRelabel, indClasses, selectedCount = 0 }: Props) {
   const api = useApi();
   const d = useLive((a) => a.call('candidate.get', { id }), ['candidates', 'decisions'], [id]);
   if (d.error) return <ErrorText error={d.error} />;
@@ -79,8 +83,23 @@ export function DetailPanel({ id, labelInput, onDecide, onRelabel }: Props) {
         </Box>
       )}
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <LabelPicker label="Negative label (L)" value={c.labelId !== null && c.label ? { id: c.labelId, word: c.label } : null} onChange={(l) => l && onRelabel(l)} inputRef={labelInput} testId="relabel-input" />
-        {c.labelMargin !== null && <Typography variant="caption">margin {num(c.labelMargin)}</Typography>}
+        <LabelPicker
+          label="Negative label (L)"
+          value={c.labelId !== null && c.label ? { id: c.labelId, word: c.label } : null}
+          onChange={(l) => l && onRelabel(l)}
+          inputRef={labelInput}
+          testId="relabel-input"
+          scope="all"
+          indClasses={indClasses}
+          helperText={selectedCount > 1 ? `A relabel applies to the whole selection (${selectedCount})` : undefined}
+        />
+        <Typography variant="caption" color={c.labelId === null ? 'warning.main' : 'text.secondary'} data-testid="detail-label-source">
+          {c.labelId === null
+            ? 'awaiting label assignment'
+            : c.labelSource === 'human'
+              ? 'set by a person (assignment keeps it)'
+              : `assigned by the model${c.labelMargin !== null ? ` · margin ${num(c.labelMargin)}` : ''}`}
+        </Typography>
       </Stack>
       <Table size="small">
         <TableBody>

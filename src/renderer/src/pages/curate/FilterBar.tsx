@@ -91,6 +91,7 @@ export function FilterBar({ query, onQuery, classes, label, onLabel, pairs, onPa
         label="Negative label"
         width={190}
         value={label}
+        scope="all"
         testId="filter-label"
         onChange={(l) => {
           onLabel(l);

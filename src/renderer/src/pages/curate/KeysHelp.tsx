@@ -8,8 +8,8 @@ export const KEYS: [string, string][] = [
   ['Space', 'select / unselect the focused candidate'],
   ['Ctrl/⌘ + click, Shift + click', 'toggle / range-select'],
   ['L', 'relabel: jump to the negative-label box'],
-  ['U or Ctrl/⌘ + Z', 'undo the last decision (also after a restart)'],
-  ['Shift + Ctrl/⌘ + Z', 'redo'],
+  ['U or Ctrl/⌘ + Z', "undo the last decision made in this session (never the CLI's or the demo's)"],
+  ['Shift + Ctrl/⌘ + Z', 'redo what this session undid'],
   ['Esc', 'clear the selection'],
   ['?', 'show these keys'],
 ];

@@ -11,6 +11,17 @@ export interface GalleryQuery {
 
 export const DEFAULT_QUERY: GalleryQuery = { filter: { status: 'new' }, sort: 'created', desc: true };
 
+/**
+ * The gallery's first view, once the project's status counts are known: the new (undecided) candidates when there
+ * are any, otherwise every candidate, so a project another tool has already curated (the demo's auto-curation,
+ * `synood accept`) opens on its candidates rather than on an empty filter. A query the user changed is kept.
+ */
+export function firstViewQuery(q: GalleryQuery, counts: { new: number; accepted: number; rejected: number }): GalleryQuery {
+  if (q.filter.status !== 'new' || counts.new > 0 || counts.accepted + counts.rejected === 0) return q;
+  const { status: _status, ...rest } = q.filter;
+  return { ...q, filter: rest };
+}
+
 export const SORTS: { value: CandidateSort; label: string }[] = [
   { value: 'created', label: 'Newest' },
   { value: 'energy', label: 'Energy score' },

@@ -1,9 +1,16 @@
 import { useEffect, useState } from 'react';
-import { Box, Button, Card, CardContent, Chip, List, ListItem, ListItemText, Stack, TextField, Typography } from '@mui/material';
-import { composePrompt } from '../../../../shared/api';
+import { Alert, Box, Button, Card, CardContent, Chip, List, ListItem, ListItemText, Stack, TextField, Typography } from '@mui/material';
+import { composePrompt, ELEMENT_MAX_CHARS, fitElements, trimNotes, type PromptVersion } from '../../../../shared/api';
 import { useApi, useLive } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { when } from '../../format';
+
+/** Who wrote a version, in words: a describer's output is labelled as such until a person edits it. */
+function authorText(v: PromptVersion): string {
+  return v.author === 'model' ? `Model-written · v${v.version}${v.model ? ` · ${v.model}` : ''}` : `Edited by a person · v${v.version}`;
+}
+
+const PROMPT_MAX_CHARS = 500;
 
 /** One image: what the VLM said, its elements as chips, the final prompt, and the version history with revert. */
 export function PromptEditor({ imageId }: { imageId: number }) {
@@ -16,9 +23,14 @@ export function PromptEditor({ imageId }: { imageId: number }) {
   const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<string>();
+  // What had to be cut for the elements to fit prompt.save's limits: by the describer (elements ending in …), or
+  // here, for a version stored before the describer did that.
+  const [notes, setNotes] = useState<string[]>([]);
   const current = data.data?.versions[0];
   useEffect(() => {
-    setElements(current?.elements ?? []);
+    const fitted = fitElements(current?.elements ?? []);
+    setElements(fitted.elements);
+    setNotes(current ? [...trimNotes(current.elements, current.rawAnswer), ...fitted.notes] : []);
     setPrompt(current?.prompt ?? '');
     setCustom(current ? current.prompt !== composePrompt(current.elements) : false);
   }, [current?.id]);
@@ -58,14 +70,31 @@ export function PromptEditor({ imageId }: { imageId: number }) {
           <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
             {image.path}
           </Typography>
+          {current && (
+            <Chip
+              size="small"
+              sx={{ mt: 1 }}
+              color={current.author === 'model' ? 'info' : 'secondary'}
+              variant={current.author === 'model' ? 'outlined' : 'filled'}
+              label={authorText(current)}
+              data-testid="prompt-author"
+            />
+          )}
           <Typography variant="overline" sx={{ display: 'block', mt: 1 }}>
-            VLM answer {current?.model ? `(${current.model})` : ''}
+            Model answer {current?.model ? `(${current.model})` : ''}
           </Typography>
           <Typography variant="body2" data-testid="raw-answer">
             {current?.rawAnswer ?? 'No answer recorded: run the describer on this image.'}
           </Typography>
         </Box>
       </Stack>
+      {notes.length > 0 && (
+        <Alert severity="info" data-testid="prompt-trim-note">
+          {notes.map((n, i) => (
+            <div key={i}>{n}</div>
+          ))}
+        </Alert>
+      )}
       <Box>
         <Typography variant="overline">Context elements</Typography>
         <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }} data-testid="element-chips">
@@ -76,6 +105,7 @@ export function PromptEditor({ imageId }: { imageId: number }) {
                 autoFocus
                 defaultValue={el}
                 sx={{ width: 160 }}
+                slotProps={{ htmlInput: { maxLength: ELEMENT_MAX_CHARS } }}
                 onBlur={(e) => {
                   const v = e.target.value.trim();
                   changeElements(v ? elements.map((x, k) => (k === i ? v : x)) : elements.filter((_, k) => k !== i));
@@ -98,7 +128,7 @@ export function PromptEditor({ imageId }: { imageId: number }) {
                 setAdding('');
               }
             }}
-            slotProps={{ htmlInput: { 'data-testid': 'add-element' } }}
+            slotProps={{ htmlInput: { 'data-testid': 'add-element', maxLength: ELEMENT_MAX_CHARS } }}
           />
         </Stack>
       </Box>
@@ -111,8 +141,14 @@ export function PromptEditor({ imageId }: { imageId: number }) {
           setPrompt(e.target.value);
           setCustom(true);
         }}
-        helperText={custom ? 'Written by hand: chip edits no longer change it.' : "Built as the official code does: 'A photo only remain ' + first 73 characters of the elements + '.'"}
-        slotProps={{ htmlInput: { 'data-testid': 'final-prompt' } }}
+        helperText={
+          !custom
+            ? "Built as the official code does: 'A photo only remain ' + first 73 characters of the elements + '.'"
+            : current?.author === 'model' && prompt === current.prompt
+              ? "Model-written: built from the model's raw answer (its first 73 characters); chip edits do not change it until you rebuild it from the elements."
+              : 'Written by hand: chip edits no longer change it.'
+        }
+        slotProps={{ htmlInput: { 'data-testid': 'final-prompt', maxLength: PROMPT_MAX_CHARS } }}
       />
       <Stack direction="row" spacing={1}>
         <Button variant="contained" disabled={!dirty || !prompt.trim()} onClick={() => void save()} data-testid="prompt-save">
@@ -152,7 +188,7 @@ export function PromptEditor({ imageId }: { imageId: number }) {
                 <ListItemText
                   primary={
                     <span>
-                      <Chip size="small" color={v.author === 'human' ? 'secondary' : 'default'} label={`v${v.version} · ${v.author}`} sx={{ mr: 1 }} />
+                      <Chip size="small" color={v.author === 'human' ? 'secondary' : 'default'} label={`v${v.version} · ${v.author === 'model' ? 'model-written' : 'human'}`} sx={{ mr: 1 }} />
                       {v.prompt}
                     </span>
                   }
