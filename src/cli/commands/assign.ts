@@ -6,7 +6,7 @@ export function registerAssign(program: Command): void {
   const cmd = program
     .command('assign')
     .description('give candidates their top-1 selected negative label and NegLabel score (human relabels are kept)')
-    .option('--scope <s>', 'accepted (what training uses, the default) | all', choice(['accepted', 'all'] as const));
+    .option('--scope <s>', 'accepted (what training uses, the default) | all | unlabelled (candidates without a label yet)', choice(['accepted', 'all', 'unlabelled'] as const));
   waitOption(jsonOption(projectOption(cmd))).action(async (o: { scope?: string; project?: string; json?: boolean; wait: boolean }) => {
     await runJobCommand({
       project: projectDir(o),
