@@ -56,12 +56,13 @@ describe('Conv / ConvTranspose gradients (finite differences)', () => {
     await expectGradient({ model, wrt: ['x', 'w', 'bias'], inputs: { x: [2, 2, 7, 6], w: [3, 2, 3, 3], bias: [3] } });
   });
 
-  it('strided Conv with dynamic spatial size is refused, naming the node', () => {
+  it('strided Conv with dynamic spatial size and auto_pad SAME is refused, naming the node', () => {
+    // (Explicit pads work at any size: tests/onnx/grad-dynamic-sizes.test.ts.)
     const b = new GraphBuilder();
-    const y = b.node('Conv', [b.input('x', 'float32', ['N', 2, 'H', 'W']), b.input('w', 'float32', [3, 2, 3, 3])], { strides: [2, 2] }, { name: 'stem' })[0]!;
+    const y = b.node('Conv', [b.input('x', 'float32', ['N', 2, 'H', 'W']), b.input('w', 'float32', [3, 2, 3, 3])], { strides: [2, 2], auto_pad: 'SAME_UPPER' }, { name: 'stem' })[0]!;
     b.node('Identity', [y], {}, { outputs: ['out'] });
     b.output('out', 'float32');
-    expect(() => vjp(b.build(), { of: ['out'], wrt: ['x'] })).toThrow(/Conv node "stem".*static/);
+    expect(() => vjp(b.build(), { of: ['out'], wrt: ['x'] })).toThrow(/Conv node "stem".*auto_pad SAME/);
   });
 
   const transposeCases: ConvCase[] = [

@@ -2,7 +2,9 @@ import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, RoleCo
 import { TOKENIZER_FIELDS } from './json-fields';
 import { vlmContract } from './vlm-contract';
 
-const F32 = ['float32'];
+// float16 too (Optimum --fp16 exports): onnx/session.ts widens them for the CPU provider and converts float32
+// feeds and float16 outputs, so the pipelines feed and read float32 either way.
+const F32 = ['float32', 'float16'];
 const I64 = ['int64'];
 const RGB: TensorRule['dims'] = [{ axis: 1, sizes: [3], meaning: 'channels', why: 'RGB images' }];
 

@@ -3,6 +3,8 @@ import type { onnx } from './proto-types';
 import { loadModel, saveModel } from './model-io';
 import { toNumber } from './int64';
 import { vjp } from './autodiff/vjp';
+import type { InputShapes } from './autodiff/bind-input-shapes';
+import { toFloat32 } from './float16';
 
 const TYPE_NAMES: Record<number, string> = {
   1: 'float32', 2: 'uint8', 3: 'int8', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16',
@@ -40,10 +42,14 @@ export function onnxInfo(path: string): string {
   return lines.join('\n');
 }
 
-// `synood onnx vjp`: writes the gradient model of `of` with respect to `wrt` next to nothing else.
-export function onnxVjp(path: string, opts: { of: string[]; wrt: string[]; out: string; keepOutputs?: boolean }): string {
-  const model = loadModel(path);
-  const grad = vjp(model, { of: opts.of, wrt: opts.wrt, keepOutputs: opts.keepOutputs });
+// `synood onnx vjp`: writes the gradient model of `of` with respect to `wrt` next to nothing else. A float16
+// export is widened to float32 first (the engine differentiates float32 graphs); `inputShapes` binds dynamic axes.
+export function onnxVjp(
+  path: string,
+  opts: { of: string[]; wrt: string[]; out: string; keepOutputs?: boolean; inputShapes?: InputShapes },
+): string {
+  const model = toFloat32(loadModel(path));
+  const grad = vjp(model, { of: opts.of, wrt: opts.wrt, keepOutputs: opts.keepOutputs, inputShapes: opts.inputShapes });
   writeFileSync(opts.out, saveModel(grad));
   return opts.out;
 }

@@ -2,13 +2,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelProto } from './model-io';
-import { saveModel } from './model-io';
+import { decodeModel, loadModel, saveModel } from './model-io';
+import { fileHasFloat16Initializers, float16ToFloat32Array, float32ToFloat16Array, hasFloat16, toFloat32 } from './float16';
 
 export type ProviderName = 'cuda' | 'webgpu' | 'cpu';
+
+/**
+ * How a model with float16/bfloat16 weights is run. 'native': as it is. 'float32': widened by `toFloat32`
+ * on every provider. 'auto' (default): widened for the CPU provider (whose few half-precision kernels make
+ * onnxruntime wrap most nodes in Casts, rounding every activation to float16), as it is on CUDA and WebGPU.
+ * A file is checked by scanning its initializers' headers; only a model that is widened is read whole.
+ */
+export type Float16Mode = 'auto' | 'float32' | 'native';
 
 export interface SessionHandle {
   session: ort.InferenceSession;
   provider: ProviderName;
+  /** Whether float16/bfloat16 tensors were widened to float32 for this session. */
+  widenedFloat16: boolean;
+  /**
+   * Runs the session. A float32 feed for a float16 input (or the reverse) is converted, and float16 outputs
+   * come back as float32 unless the session was created with `float16Outputs: 'keep'`, so callers feed and
+   * read float32 whatever precision the export or the provider uses.
+   */
   run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
 }
@@ -20,6 +36,10 @@ export interface CreateSessionOptions {
   externalData?: ort.InferenceSession.SessionOptions['externalData'];
   // WebGPU only: leave outputs in GPU buffers so a following GPU session can consume them without a copy.
   preferGpuOutputs?: boolean;
+  /** Default 'auto'; see Float16Mode. */
+  float16?: Float16Mode;
+  /** Default 'float32': float16 outputs are widened by run(); 'keep' returns them as onnxruntime gives them. */
+  float16Outputs?: 'float32' | 'keep';
 }
 
 const KNOWN: readonly ProviderName[] = ['cuda', 'webgpu', 'cpu'];
@@ -77,12 +97,59 @@ function modelBytes(model: string | Uint8Array | ModelProto): string | Uint8Arra
   return typeof model === 'string' || model instanceof Uint8Array ? model : saveModel(model);
 }
 
+function toProto(model: string | Uint8Array | ModelProto): ModelProto {
+  if (typeof model === 'string') return loadModel(model);
+  return model instanceof Uint8Array ? decodeModel(model) : model;
+}
+
+function convertTensor(t: ort.Tensor, to: 'float16' | 'float32'): ort.Tensor {
+  if (to === 'float16') return new ort.Tensor('float16', float32ToFloat16Array(t.data as Float32Array), t.dims);
+  return new ort.Tensor('float32', float16ToFloat32Array(t.data as Uint16Array), t.dims);
+}
+
+// Feeds converted to the precision each input declares; float16 outputs widened unless kept.
+function precisionAdapter(session: ort.InferenceSession, keepHalfOutputs: boolean): SessionHandle['run'] {
+  const declared = new Map<string, string>();
+  for (const m of session.inputMetadata) if (m.isTensor) declared.set(m.name, m.type);
+  return async (feeds) => {
+    const adapted: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      const want = declared.get(name);
+      adapted[name] =
+        (want === 'float16' && t.type === 'float32') || (want === 'float32' && t.type === 'float16') ? convertTensor(t, want) : t;
+    }
+    const out = (await session.run(adapted)) as Record<string, ort.Tensor>;
+    if (keepHalfOutputs) return out;
+    for (const [name, t] of Object.entries(out)) if (t.type === 'float16' && t.location === 'cpu') out[name] = convertTensor(t, 'float32');
+    return out;
+  };
+}
+
+// Whether the model stores float16/bfloat16 weights; a file is scanned by field headers, its weights unread.
+function modelHasFloat16(model: string | Uint8Array | ModelProto): boolean {
+  if (typeof model === 'string') {
+    try {
+      return fileHasFloat16Initializers(model);
+    } catch {
+      return false; // unreadable or malformed: onnxruntime's own error says more
+    }
+  }
+  return hasFloat16(model instanceof Uint8Array ? decodeModel(model) : model);
+}
+
 // onnxruntime does not fall back when a provider fails to initialise, so each provider is tried in turn.
 export async function createSession(
   model: string | Uint8Array | ModelProto,
   opts: CreateSessionOptions = {},
 ): Promise<SessionHandle> {
-  const source = modelBytes(model);
+  const mode = opts.float16 ?? 'auto';
+  let half: boolean | undefined;
+  const isHalf = (): boolean => (half ??= mode !== 'native' && modelHasFloat16(model));
+  // Each form made at most once, and only when a provider needs it.
+  let native: string | Uint8Array | undefined;
+  let widened: Uint8Array | undefined;
+  const source = (widen: boolean): string | Uint8Array =>
+    widen ? (widened ??= saveModel(toFloat32(toProto(model)))) : (native ??= modelBytes(model));
   const threads = opts.intraOpNumThreads ?? threadsFromEnv();
   const failures: string[] = [];
   for (const provider of providerOrder(opts.providers)) {
@@ -91,20 +158,21 @@ export async function createSession(
     if (opts.interOpNumThreads !== undefined) options.interOpNumThreads = opts.interOpNumThreads;
     if (opts.externalData) options.externalData = opts.externalData;
     if (opts.preferGpuOutputs && provider === 'webgpu') options.preferredOutputLocation = 'gpu-buffer';
+    const widen = (mode === 'float32' || (mode === 'auto' && provider === 'cpu')) && isHalf();
     try {
+      const bytes = source(widen);
       const session =
-        typeof source === 'string'
-          ? await ort.InferenceSession.create(source, options)
-          : await ort.InferenceSession.create(source, options);
+        typeof bytes === 'string' ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(bytes, options);
       return {
         session,
         provider,
-        run: async (feeds) => (await session.run(feeds)) as Record<string, ort.Tensor>,
+        widenedFloat16: widen,
+        run: precisionAdapter(session, opts.float16Outputs === 'keep'),
         release: () => session.release(),
       };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      failures.push(`${provider}: ${message}`);
+      failures.push(`${provider}${widen ? ' (float16 widened to float32)' : ''}: ${message}`);
       // Remember a provider that cannot start at all here (no adapter, missing library), not one that merely
       // refused this model.
       if (provider !== 'cpu' && /adapter|librar|Failed to load|provider/i.test(message)) failedProviders.add(provider);

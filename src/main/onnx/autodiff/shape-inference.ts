@@ -7,6 +7,7 @@ import { ValueFacts } from './value-facts';
 import { inferTensorOp } from './shape-tensor-ops';
 import { inferSpatialOp } from './shape-spatial-ops';
 import { broadcastShapes } from './broadcast';
+import { canonicalDim, divDims, mulDims } from './symbolic-dims';
 
 const SAME_AS_INPUT = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Erf', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Clip', 'Softmax',
@@ -25,7 +26,7 @@ function valueInfoShape(info: onnx.IValueInfoProto, facts: ValueFacts): Dim[] | 
   const shape = info.type?.tensorType?.shape;
   if (!shape) return undefined;
   return (shape.dim ?? []).map((d) =>
-    d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : d.dimParam || facts.unknownDim(),
+    d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : d.dimParam ? canonicalDim(d.dimParam) : facts.unknownDim(),
   );
 }
 
@@ -62,27 +63,82 @@ function constantNode(node: onnx.INodeProto, facts: ValueFacts): void {
   }
 }
 
-const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
-  Add: (a, b) => a + b,
-  Sub: (a, b) => a - b,
-  Mul: (a, b) => a * b,
-  Div: (a, b) => Math.trunc(a / b),
+type Value = number | string;
+
+// Elementwise folds on small constants. Values may be symbolic sizes (symbolic-dims.ts): products and exact
+// quotients stay symbolic, and a size is never negative, so torch's `Equal(shape, -1)` (from expand(b, 1, -1))
+// folds even for a dynamic batch. undefined = not decidable here.
+const FOLD: Record<string, (a: Value, b: Value, isFloat: boolean) => Value | undefined> = {
+  Add: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a + b : a === 0 ? b : b === 0 ? a : undefined),
+  Sub: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : b === 0 ? a : a === b ? 0 : undefined),
+  Mul: (a, b) => mulDims(a, b),
+  Div: (a, b, isFloat) => {
+    if (typeof a === 'number' && typeof b === 'number') return isFloat ? a / b : Math.trunc(a / b);
+    return isFloat ? undefined : divDims(a, b);
+  },
+  Min: (a, b) => (typeof a === 'number' && typeof b === 'number' ? Math.min(a, b) : a === b ? a : undefined),
+  Max: (a, b) => (typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : a === b ? a : undefined),
+  Equal: (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a === b ? 1 : 0;
+    if (a === b) return 1;
+    const n = typeof a === 'number' ? a : typeof b === 'number' ? b : undefined;
+    return n !== undefined && n < 0 ? 0 : undefined;
+  },
+  Less: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a < b ? 1 : 0) : undefined),
+  Greater: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a > b ? 1 : 0) : undefined),
+  LessOrEqual: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a <= b ? 1 : 0) : undefined),
+  GreaterOrEqual: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a >= b ? 1 : 0) : undefined),
+  And: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a && b ? 1 : 0) : undefined),
+  Or: (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a || b ? 1 : 0) : undefined),
 };
 
-// Shape arithmetic in exported graphs (e.g. H*W for a Reshape target) folded on small integer constants.
-function foldArithmetic(op: string, ins: string[], out: string, facts: ValueFacts): void {
-  const f = ARITHMETIC[op];
-  if (!f || ins.length !== 2) return;
-  const a = facts.numbers(ins[0]!);
-  const b = facts.numbers(ins[1]!);
+// Index of the element of a value of `dims` read at flat output position `k` of a broadcast to `outDims`.
+function broadcastIndex(dims: number[], outDims: number[], k: number): number {
+  let idx = 0;
+  let stride = 1;
+  let rest = k;
+  const lead = outDims.length - dims.length;
+  const coords = outDims.map(() => 0);
+  for (let i = outDims.length - 1; i >= 0; i--) {
+    coords[i] = rest % outDims[i]!;
+    rest = Math.floor(rest / outDims[i]!);
+  }
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const c = dims[i] === 1 ? 0 : coords[i + lead]!;
+    idx += c * stride;
+    stride *= dims[i]!;
+  }
+  return idx;
+}
+
+// Shape arithmetic in exported graphs (e.g. H*W for a Reshape target, Where(Equal(shape, -1), 1, shape))
+// folded on small constants.
+function foldElementwise(op: string, ins: string[], out: string, facts: ValueFacts): void {
   const shape = facts.shape(out);
-  if (!a || !b || !shape || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return;
-  const isFloat = facts.type(out) === TensorDataType.FLOAT || facts.type(out) === TensorDataType.DOUBLE;
-  const n = Math.max(a.length, b.length);
-  const values = Array.from({ length: n }, (_, i) =>
-    isFloat && op === 'Div' ? a[a.length === 1 ? 0 : i]! / b[b.length === 1 ? 0 : i]! : f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!),
-  );
-  facts.consts.set(out, { dims: shape as number[], values });
+  if (!shape || shape.some((d) => typeof d !== 'number')) return;
+  const outDims = shape as number[];
+  const count = outDims.reduce((a, b) => a * b, 1);
+  if (count > 64) return;
+  const cs = ins.map((i) => facts.consts.get(i));
+  if (cs.some((c) => !c)) return;
+  const read = (j: number, k: number): Value => cs[j]!.values[broadcastIndex(cs[j]!.dims, outDims, k)]!;
+  const values: Value[] = [];
+  if (op === 'Where') {
+    for (let k = 0; k < count; k++) values.push(read(0, k) ? read(1, k) : read(2, k));
+  } else if (op === 'Not') {
+    for (let k = 0; k < count; k++) values.push(read(0, k) ? 0 : 1);
+  } else {
+    const f = FOLD[op];
+    if (!f || ins.length !== 2) return;
+    const t = facts.type(out);
+    const isFloat = t === TensorDataType.FLOAT || t === TensorDataType.DOUBLE || t === TensorDataType.FLOAT16;
+    for (let k = 0; k < count; k++) {
+      const v = f(read(0, k), read(1, k), isFloat);
+      if (v === undefined) return;
+      values.push(v);
+    }
+  }
+  facts.consts.set(out, { dims: outDims, values });
 }
 
 function inferNode(node: onnx.INodeProto, facts: ValueFacts, opset: number): void {
@@ -97,7 +153,7 @@ function inferNode(node: onnx.INodeProto, facts: ValueFacts, opset: number): voi
     const shapes = (op === 'Where' || BROADCAST.has(op) ? ins : ins.slice(0, 1)).map((i) => facts.shape(i));
     const shape = broadcastShapes(shapes, () => facts.unknownDim());
     if (shape) facts.shapes.set(outs[0]!, shape);
-    foldArithmetic(op, ins, outs[0]!, facts);
+    foldElementwise(op, ins, outs[0]!, facts);
     if (op === 'Dropout' && outs[1]) {
       facts.types.set(outs[1], TensorDataType.BOOL);
       if (shape) facts.shapes.set(outs[1], shape);

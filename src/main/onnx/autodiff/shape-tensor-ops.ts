@@ -5,6 +5,7 @@ import { attrInt, attrInts, findAttribute } from '../attributes';
 import { tensorToArray } from '../tensor';
 import type { ConstTensor, ValueFacts } from './value-facts';
 import { broadcastShapes } from './broadcast';
+import { divDims, productOfDims } from './symbolic-dims';
 
 const REDUCE = new Set([
   'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
@@ -15,33 +16,37 @@ function norm(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-function product(dims: Dim[]): Dim {
-  if (dims.every((d) => typeof d === 'number')) return (dims as number[]).reduce((a, b) => a * b, 1);
-  return dims.length === 1 ? dims[0]! : '?';
-}
-
-// Reshape target with 0 (copy) and -1 (infer); symbols cancel between source and target.
+// Reshape target with 0 (copy) and -1 (infer); the inferred size is the quotient of the products, with
+// symbolic sizes cancelling as monomials (symbolic-dims.ts).
 export function reshapeDims(src: Dim[], target: (number | string)[], allowzero: boolean, facts: ValueFacts): Dim[] {
   const out: Dim[] = target.map((d, i) => (d === 0 && !allowzero ? src[i]! : d));
   const inferIdx = out.indexOf(-1);
   if (inferIdx < 0) return out;
-  const remaining = [...src];
-  let known = 1;
-  for (const [i, d] of out.entries()) {
-    if (i === inferIdx) continue;
-    if (typeof d === 'number') known *= d;
-    else {
-      const at = remaining.indexOf(d);
-      if (at < 0) return out.map((x, j) => (j === inferIdx ? facts.unknownDim() : x));
-      remaining.splice(at, 1);
-    }
-  }
-  if (remaining.some((d) => typeof d !== 'number')) {
-    return out.map((x, j) => (j === inferIdx ? facts.unknownDim() : x));
-  }
-  const total = (remaining as number[]).reduce((a, b) => a * b, 1);
-  out[inferIdx] = total / known;
+  const quotient = divDims(productOfDims(src), productOfDims(out.filter((_, j) => j !== inferIdx)));
+  out[inferIdx] = quotient ?? facts.unknownDim();
   return out;
+}
+
+// Rank known, sizes not: fresh symbols.
+function unknownDims(facts: ValueFacts, rank: number): Dim[] {
+  return Array.from({ length: rank }, () => facts.unknownDim());
+}
+
+// The length of a 1-D value (a shape tensor) when it is static.
+function vectorLength(facts: ValueFacts, name: string): number | undefined {
+  const s = facts.shape(name);
+  return s && s.length === 1 && typeof s[0] === 'number' ? s[0] : undefined;
+}
+
+// Broadcast `shape` against a target whose values are unknown but whose length is known: a dim other than 1
+// survives (the target must be 1 there or equal), a 1 becomes unknown.
+function expandUnknownTarget(facts: ValueFacts, shape: Dim[], rank: number): Dim[] {
+  const r = Math.max(rank, shape.length);
+  return Array.from({ length: r }, (_, i) => {
+    const j = i - (r - shape.length);
+    const d = j >= 0 ? shape[j]! : 1;
+    return d === 1 ? facts.unknownDim() : d;
+  });
 }
 
 function reduceAxes(node: onnx.INodeProto, facts: ValueFacts, opset: number): number[] | undefined {
@@ -106,7 +111,7 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
     case 'Size': {
       setType(TensorDataType.INT64);
       setShape([]);
-      if (xs && xs.every((d) => typeof d === 'number')) setConst(facts, out, { dims: [], values: [product(xs)] });
+      if (xs) setConst(facts, out, { dims: [], values: [productOfDims(xs)] });
       return true;
     }
     case 'Cast': {
@@ -120,6 +125,10 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
       const target = facts.consts.get(ins[1] ?? '');
       if (xs && target) setShape(reshapeDims(xs, target.values, attrInt(node, 'allowzero', 0) === 1, facts));
       else if (target) setShape(target.values.map((v) => (v === -1 || v === 0 ? facts.unknownDim() : v)));
+      else {
+        const n = vectorLength(facts, ins[1] ?? '');
+        if (n !== undefined) setShape(unknownDims(facts, n));
+      }
       const shape = facts.shape(out);
       if (xc && shape && shape.every((d) => typeof d === 'number')) {
         setConst(facts, out, { dims: shape as number[], values: xc.values });
@@ -130,9 +139,7 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
       setType(facts.type(x));
       if (!xs) return true;
       const axis = norm(attrInt(node, 'axis', 1), xs.length);
-      const a = product(xs.slice(0, axis));
-      const b = product(xs.slice(axis));
-      setShape([a === '?' ? facts.unknownDim() : a, b === '?' ? facts.unknownDim() : b]);
+      setShape([productOfDims(xs.slice(0, axis)), productOfDims(xs.slice(axis))]);
       return true;
     }
     case 'Transpose': {
@@ -221,10 +228,10 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
         const len = xs[ax];
         const s = starts[i];
         const e = ends[i];
-        res[ax] =
-          typeof len === 'number' && typeof s === 'number' && typeof e === 'number'
-            ? sliceLength(len, s, e, steps[i]!)
-            : facts.unknownDim();
+        if (typeof len === 'number' && typeof s === 'number' && typeof e === 'number') res[ax] = sliceLength(len, s, e, steps[i]!);
+        // [0:] of a symbolic size (torch writes "to the end" as INT64_MAX).
+        else if (s === 0 && typeof e === 'number' && e >= 2 ** 31 - 1 && steps[i] === 1) res[ax] = len!;
+        else res[ax] = facts.unknownDim();
       });
       setShape(res);
       if (xc && xs.length === 1 && typeof xs[0] === 'number') {
@@ -252,6 +259,10 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
       setType(facts.type(x));
       const target = facts.consts.get(ins[1] ?? '');
       if (xs && target) setShape(broadcastShapes([xs, target.values], () => facts.unknownDim()));
+      else if (xs) {
+        const n = vectorLength(facts, ins[1] ?? '');
+        if (n !== undefined) setShape(expandUnknownTarget(facts, xs, n));
+      }
       return true;
     }
     case 'Tile': {
@@ -279,7 +290,11 @@ export function inferTensorOp(node: onnx.INodeProto, facts: ValueFacts, opset: n
       const value = findAttribute(node, 'value')?.t;
       setType(value?.dataType ?? TensorDataType.FLOAT);
       const target = facts.consts.get(x);
-      if (!target) return true;
+      if (!target) {
+        const n = vectorLength(facts, x);
+        if (n !== undefined) setShape(unknownDims(facts, n));
+        return true;
+      }
       setShape(target.values);
       if (target.values.every((v) => typeof v === 'number')) {
         const dims = target.values as number[];

@@ -10,11 +10,18 @@ import { gradientRegistry } from './registry';
 import { MissingGradientError, UnsupportedGradientError } from './errors';
 import type { GradientContext } from './rule-types';
 import type { ValueFacts } from './value-facts';
+import { bindInputShapes, type InputShapes } from './bind-input-shapes';
 
 export interface VjpOptions {
   of: string[];
   wrt: string[];
   keepOutputs?: boolean;
+  /**
+   * Shapes of the run for dynamic-axis graph inputs (see bindInputShapes): the gradient model is then built
+   * for those sizes, with every shape static. Without it, symbolic sizes are carried through the graph's
+   * shape arithmetic and the gradient model keeps the dynamic axes where its rules allow.
+   */
+  inputShapes?: InputShapes;
 }
 
 export function gradName(value: string): string {
@@ -76,7 +83,8 @@ function deadCodeElimination(nodes: onnx.INodeProto[], outputs: string[]): onnx.
 
 // Reverse-mode differentiation: a new model computing the forward pass once and the vector-Jacobian
 // products of `of` with respect to `wrt`, fed with one cotangent input per `of`.
-export function vjp(model: ModelProto, opts: VjpOptions): ModelProto {
+export function vjp(original: ModelProto, opts: VjpOptions): ModelProto {
+  const model = opts.inputShapes ? bindInputShapes(original, opts.inputShapes) : original;
   const graph = model.graph;
   if (!graph) throw new Error('model has no graph');
   const opset = defaultOpset(model);

@@ -6,3 +6,11 @@ export { MemoryFeatureCache, type FeatureCache } from './feature-cache';
 export { encodeImagesCached, sha256Hex, type CachedEncodingOptions } from './cached-image-encoding';
 export { sha256OfModelFile } from './model-hash';
 export { loadLocalTokenizer, type TextTokenizer, type TokenizedTexts } from './tokenize';
+export {
+  loadClipTokenizer,
+  readClipTokenizerFolder,
+  clipTokenizerJson,
+  parseMerges,
+  type TokenizerFolderFiles,
+  type TokenizerLayout,
+} from './clip-tokenizer-files';

@@ -8,11 +8,14 @@ import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer, type TextTokenizer } from './tokenize';
 
 export interface OnnxClipEncoderOptions {
-  /** ONNX file taking `pixel_values` [B,3,S,S] and giving `image_embeds` [B,D] (Optimum's vision_model.onnx). */
+  /**
+   * ONNX file taking `pixel_values` [B,3,S,S] and giving `image_embeds` [B,D] (Optimum's vision_model.onnx).
+   * float16 exports work too: createSession widens them on the CPU and converts inputs and outputs.
+   */
   visionModelPath: string;
   /** ONNX file taking `input_ids` (and optionally `attention_mask`) and giving `text_embeds`. */
   textModelPath?: string;
-  /** Folder with tokenizer.json and tokenizer_config.json; needed for encodeTexts. */
+  /** Folder with tokenizer.json + tokenizer_config.json, or vocab.json + merges.txt; needed for encodeTexts. */
   tokenizerDir?: string;
   preprocessing?: ClipPreprocessing;
   /** Input side; default the model's fixed pixel_values size, else 224. */

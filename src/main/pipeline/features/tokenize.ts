@@ -1,5 +1,4 @@
-import { AutoTokenizer, env } from '@huggingface/transformers';
-import { basename, dirname } from 'node:path';
+import { loadClipTokenizer } from './clip-tokenizer-files';
 
 export interface TokenizedTexts {
   inputIds: BigInt64Array;
@@ -11,15 +10,13 @@ export interface TokenizedTexts {
 export type TextTokenizer = (texts: string[]) => TokenizedTexts;
 
 /**
- * A CLIP tokenizer read from a local folder (tokenizer.json + tokenizer_config.json), never from the hub.
+ * A CLIP tokenizer read from a local folder, never from the hub: tokenizer.json + tokenizer_config.json, or
+ * the slow/OpenAI layout vocab.json + merges.txt (clip-tokenizer-files.ts builds the same tokenizer from it).
  * Pads to the longest text of the call and truncates at the model's max length (77 for CLIP); CLIP's text
  * model is causal and pools at the EOS token, so padding does not change the embedding.
  */
 export async function loadLocalTokenizer(folder: string): Promise<TextTokenizer> {
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = dirname(folder);
-  const tokenizer = await AutoTokenizer.from_pretrained(basename(folder), { local_files_only: true });
+  const tokenizer = await loadClipTokenizer(folder);
   return (texts) => {
     const enc = tokenizer(texts, { padding: true, truncation: true, return_tensor: true }) as unknown as {
       input_ids: { data: BigInt64Array; dims: number[] };

@@ -29,22 +29,25 @@ export interface TransformersClipEncoderOptions {
   cache?: FeatureCache;
   /** transformers.js device; default 'cpu'. */
   device?: 'cpu' | 'cuda' | 'webgpu';
+  /** Which export to load: 'fp32' (onnx/*_model.onnx, default) or 'fp16' (onnx/*_model_fp16.onnx, Optimum --fp16). */
+  dtype?: 'fp32' | 'fp16';
 }
 
 type Model = (inputs: Record<string, unknown>) => Promise<Record<string, { data: Float32Array; dims: number[] }>>;
 
 /** Points transformers.js at the folder's parent and forbids any hub access. */
-function localOnly(modelDir: string, device: string): { id: string; opts: Record<string, unknown> } {
+function localOnly(modelDir: string, device: string, dtype: 'fp32' | 'fp16'): { id: string; opts: Record<string, unknown> } {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(modelDir);
-  return { id: basename(modelDir), opts: { local_files_only: true, dtype: 'fp32', device } };
+  return { id: basename(modelDir), opts: { local_files_only: true, dtype, device } };
 }
 
 /** CLIP through @huggingface/transformers (CLIPVisionModelWithProjection / CLIPTextModelWithProjection), offline. */
 export async function createTransformersClipEncoder(o: TransformersClipEncoderOptions): Promise<ClipEncoder> {
   const device = o.device ?? 'cpu';
-  const { id, opts } = localOnly(o.modelDir, device);
+  const dtype = o.dtype ?? 'fp32';
+  const { id, opts } = localOnly(o.modelDir, device, dtype);
   const config = JSON.parse(readFileSync(join(o.modelDir, 'config.json'), 'utf8')) as {
     projection_dim?: number;
     vision_config?: { image_size?: number };
@@ -55,7 +58,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
   const vision = (await CLIPVisionModelWithProjection.from_pretrained(id, opts)) as unknown as Model & { dispose(): Promise<unknown> };
   const prepName = o.preprocessing ?? 'processor';
   const processor = prepName === 'processor' ? await AutoProcessor.from_pretrained(id, opts) : undefined;
-  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', 'vision_model.onnx'));
+  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'vision_model_fp16.onnx' : 'vision_model.onnx'));
   const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size);
   const batchSize = o.batchSize ?? 32;
   const runs = { vision: 0, text: 0 };
@@ -88,7 +91,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
       encodeImagesCached(images, { dim, modelSha256, prep, batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
       if (!text) {
-        const local = localOnly(o.modelDir, device);
+        const local = localOnly(o.modelDir, device, dtype);
         const model = (await CLIPTextModelWithProjection.from_pretrained(local.id, local.opts)) as unknown as Model & { dispose(): Promise<unknown> };
         text = { model, tokenize: await loadLocalTokenizer(o.modelDir) };
       }

@@ -43,6 +43,28 @@ function biasGrad(c: GradientContext, gy: string): string {
   return c.g.reduceSum(gy, [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)], false);
 }
 
+// Strided Conv whose input spatial size is only known at run time (e.g. Optimum's dynamic height/width):
+// ConvTranspose without end padding gives each axis a length in [in + pe - s + 1, in + pe]; s - 1 zeros at
+// the end (input positions no window reached) make it at least `in`, and a Slice to the input's run-time size
+// drops the positions that fell in the end padding.
+function inputGradDynamicSize(c: GradientContext, s: { gy: string; w: string; kernel: number[]; geo: WindowGeometry; group: number }): string {
+  const { geo, kernel } = s;
+  const n = kernel.length;
+  const full = c.g.op('ConvTranspose', [s.gy, s.w], {
+    strides: geo.strides,
+    dilations: geo.dilations,
+    pads: [...geo.padsBegin, ...new Array<number>(n).fill(0)],
+    group: s.group,
+    kernel_shape: kernel,
+  });
+  const extra = geo.strides.map((v) => v - 1);
+  const padded = extra.some((v) => v > 0) ? c.g.op('Pad', [full, c.g.constI64([0, 0, ...new Array<number>(n).fill(0), 0, 0, ...extra])]) : full;
+  const spatialAxes = Array.from({ length: n }, (_, i) => i + 2);
+  const ends = c.g.op('Slice', [c.g.shapeOf(c.input(0)), c.g.constI64([2]), c.g.constI64([2 + n]), c.g.constI64([0])]);
+  const grad = c.g.op('Slice', [padded, c.g.constI64(new Array<number>(n).fill(0)), ends, c.g.constI64(spatialAxes)]);
+  return c.g.like(grad, c.input(0));
+}
+
 // Input cotangent by a Conv for stride 1 (see conv-input-grad.ts), otherwise by ConvTranspose with
 // output_padding chosen so the result has the input's exact size. (A polyphase split of strided convs into
 // stride-1 Convs was measured slower than ConvTranspose in onnxruntime 1.30 on ResNet-50 shapes.)
@@ -57,6 +79,7 @@ const conv: GradientRule = (c) => {
   const out: (string | undefined)[] = [undefined, undefined, undefined];
   const spec = { w, gy, wShape, kernel, geo, group };
   if (c.needsGrad(0)) out[0] = inputGradStride1(c.g, spec);
+  if (c.needsGrad(0) && !out[0] && !inSizes) out[0] = inputGradDynamicSize(c, spec);
   if (c.needsGrad(0) && !out[0]) {
     if (!inSizes) throw c.unsupported('a strided convolution needs a static input spatial size');
     const outputPadding = inSizes.map(

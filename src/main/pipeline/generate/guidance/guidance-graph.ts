@@ -1,4 +1,4 @@
-import { makeValueInfo, TensorDataType, vjp, type ModelProto } from '../../../onnx';
+import { makeValueInfo, TensorDataType, toFloat32, vjp, type ModelProto } from '../../../onnx';
 import type { GuidanceClassifier } from './classifier';
 import { preprocessGraph, resnetPreprocessing } from './glue-graphs';
 import { lossGraph } from './loss-graph';
@@ -30,7 +30,10 @@ export interface GuidanceModels {
  * latent by the scaling factor and then takes the gradient, and treats the UNet chain from ε to z0 as the
  * identity. (∂L/∂z0 would be ∂L/∂u / 0.18215, a 5.49× larger step.)
  */
-export function buildGuidanceModels(decoder: ModelProto, classifier: GuidanceClassifier, spec: GuidanceGraphSpec): GuidanceModels {
+export function buildGuidanceModels(halfOrFullDecoder: ModelProto, guidanceClassifier: GuidanceClassifier, spec: GuidanceGraphSpec): GuidanceModels {
+  // float16 exports are widened (exactly) so they compose with the float32 glue graphs and differentiate.
+  const decoder = toFloat32(halfOrFullDecoder);
+  const classifier = { ...guidanceClassifier, model: toFloat32(guidanceClassifier.model) };
   const withLoss = usesGradient(spec.objective);
   const preprocessing = resnetPreprocessing(spec.height, spec.width, classifier.resizeShorter, classifier.cropSize, classifier.mean, classifier.std, classifier.resizeFilter);
   const opset = mergedOpset([
