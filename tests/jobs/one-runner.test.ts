@@ -115,8 +115,11 @@ describe('one runner per job', () => {
     expect(items).toHaveLength(total);
     expect(items.filter((i) => i.status !== 'done' || i.attempts !== 1)).toEqual([]);
     // A committed items 0–6; B did the rest, starting with the item A died in.
-    const byB = b.messages.filter((m) => m.type === 'progress' && m.jobId === jobId);
-    expect(byB).toHaveLength(total - 7);
+    // B's progress messages travel over IPC and may land after the job's row says completed: wait for them, then
+    // check there are exactly as many as the items B ran (no more arrive: the job is done).
+    const byB = () => b.messages.filter((m) => m.type === 'progress' && m.jobId === jobId);
+    await waitFor(() => byB().length >= total - 7, 10_000, 20, "B's progress messages");
+    expect(byB()).toHaveLength(total - 7);
     expect(probe.prepare('SELECT count(DISTINCT path) FROM images').pluck().get()).toBe(total);
     probe.close();
   });
