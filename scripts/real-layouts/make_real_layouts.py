@@ -40,7 +40,10 @@ from onnx import TensorProto, helper, numpy_helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torchvision.models.resnet import Bottleneck, ResNet
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'fixtures', 'torch'))
+from make_fixtures import SmallResNet, randomize_batchnorm  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', '..', 'tests', 'fixtures', 'real-layouts')
@@ -49,33 +52,8 @@ OUT = os.path.join(HERE, '..', '..', 'tests', 'fixtures', 'real-layouts')
 # ---------------------------------------------------------------------------------------------- ResNet
 
 
-class SmallResNet(ResNet):
-    """torchvision's ResNet-50 structure (Bottleneck, stride-2 stem, max pool, 4 stages) at reduced widths."""
-
-    def __init__(self, widths=(4, 8, 16, 32), layers=(1, 1, 1, 1), num_classes=10, stem=8):
-        nn.Module.__init__(self)
-        self._norm_layer = nn.BatchNorm2d
-        self.inplanes, self.dilation, self.groups, self.base_width = stem, 1, 1, 64
-        self.conv1 = nn.Conv2d(3, stem, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = nn.BatchNorm2d(stem)
-        self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-        self.layer1 = self._make_layer(Bottleneck, widths[0], layers[0])
-        self.layer2 = self._make_layer(Bottleneck, widths[1], layers[1], stride=2)
-        self.layer3 = self._make_layer(Bottleneck, widths[2], layers[2], stride=2)
-        self.layer4 = self._make_layer(Bottleneck, widths[3], layers[3], stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(widths[3] * Bottleneck.expansion, num_classes)
-
-
-def randomize_batchnorm(model, gen):
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            n = m.num_features
-            m.weight.data = 1 + 0.2 * torch.randn(n, generator=gen)
-            m.bias.data = 0.1 * torch.randn(n, generator=gen)
-            m.running_mean = 0.1 * torch.randn(n, generator=gen)
-            m.running_var = 0.5 + torch.rand(n, generator=gen)
+# The same small torchvision ResNet as the torch-reference fixtures, at the widths these fixtures use.
+RESNET_SHAPE = dict(widths=(4, 8, 16, 32), layers=(1, 1, 1, 1), num_classes=10, stem=8)
 
 
 # ------------------------------------------------------------------------------- CLIP vision (HF code)
@@ -510,7 +488,7 @@ def main():
 
     # Guidance classifier: torchvision ResNet, BN folded, dynamic batch (as `torch.onnx.export(resnet50, ...,
     # dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}})`).
-    resnet = SmallResNet()
+    resnet = SmallResNet(**RESNET_SHAPE)
     randomize_batchnorm(resnet, gen)
     resnet.eval()
     path = export('resnet_dynamic', resnet, torch.randn(1, 3, 32, 32, generator=gen), 'input', ['logits'],
