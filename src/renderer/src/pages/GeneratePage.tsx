@@ -177,19 +177,7 @@ function GenerateForm() {
               <MenuItem value="bilinear">Bilinear, no antialias</MenuItem>
             </Select>
           </FormControl>
-          {CONSTANT_FIELDS.filter((f) => f.when(settings)).map((f) => (
-            <TextField
-              key={f.key}
-              label={f.label}
-              type="number"
-              value={settings[f.key]}
-              title={f.help}
-              sx={{ width: 110 }}
-              onChange={(e) => setSettings({ ...settings, [f.key]: Number(e.target.value) })}
-              slotProps={{ htmlInput: { step: 'any', 'data-testid': `gen-${f.key}` } }}
-            />
-          ))}
-          {FIELDS.map((f) => (
+          {[...CONSTANT_FIELDS.filter((f) => f.when(settings)), ...FIELDS].map((f) => (
             <TextField
               key={f.key}
               label={f.label}
