@@ -7,8 +7,13 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        // The job process is its own entry: it is forked (utilityProcess) by the main process.
-        input: { index: resolve(__dirname, 'src/main/index.ts'), 'job-process': resolve(__dirname, 'src/main/jobs/job-process.ts') },
+        // The job process is its own entry, forked (utilityProcess) by the main process through electron-job-entry,
+        // which selects the Electron build of better-sqlite3 first (src/main/electron-native.ts).
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'job-process': resolve(__dirname, 'src/main/jobs/job-process.ts'),
+          'electron-job-entry': resolve(__dirname, 'src/main/electron-job-entry.ts'),
+        },
       },
     },
   },

@@ -4,9 +4,13 @@ import { EventEmitter } from 'node:events';
 import type { JobProcessHandle, SpawnJobProcess } from './jobs/supervisor';
 import type { JobProcessMessage, SupervisorMessage } from './jobs/messages';
 
-/** Adapts Electron's utilityProcess to the supervisor's JobProcessHandle. */
+/**
+ * Adapts Electron's utilityProcess to the supervisor's JobProcessHandle. The entry is electron-job-entry.js, which
+ * loads the Electron build of better-sqlite3 the main process chose (its path travels in the environment) before the
+ * job process proper.
+ */
 export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir) => {
-  const child = utilityProcess.fork(path.join(__dirname, 'job-process.js'), [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit' });
+  const child = utilityProcess.fork(path.join(__dirname, 'electron-job-entry.js'), [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit', env: { ...process.env } });
   const events = new EventEmitter();
   let alive = true;
   child.on('message', (m: JobProcessMessage) => events.emit('message', m));

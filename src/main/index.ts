@@ -2,7 +2,7 @@
  * Electron entry: the only main-side file (with electron-*.ts) that imports electron. Everything else is the same
  * Studio that browser mode and the CLI compose.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Studio } from './root';
@@ -10,6 +10,26 @@ import { contentSecurityPolicy } from './host/csp';
 import { resolveServablePath, UnsafePathError } from './files/safe-path';
 import { SERVABLE_FOLDERS } from './project/paths';
 import { spawnUtilityJobProcess } from './electron-job-process';
+import { electronSqliteBinding, installSqliteBinding, SQLITE_BINDING_ENV } from './electron-native';
+
+/**
+ * better-sqlite3 built for this Electron's ABI, not node_modules' build for Node (scripts/native-electron.mjs makes
+ * it; npm start and npm run dist run that first). Before anything opens a database: the addon loads on first use.
+ */
+function selectNativeModules(): boolean {
+  const file =
+    process.env[SQLITE_BINDING_ENV] || electronSqliteBinding({ packaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
+  try {
+    installSqliteBinding(file);
+    return true;
+  } catch (e) {
+    console.error(`SynOOD Studio: ${(e as Error).message}`);
+    dialog.showErrorBox('SynOOD Studio cannot start', (e as Error).message);
+    app.exit(1);
+    return false;
+  }
+}
+const nativeReady = selectNativeModules();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'synood-file', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -40,6 +60,7 @@ function createWindow() {
 }
 
 void app.whenReady().then(() => {
+  if (!nativeReady) return;
   studio = new Studio({ transport: 'electron', homeDir: path.join(app.getPath('userData'), 'synood'), spawnJobProcess: spawnUtilityJobProcess });
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(['synood-file:'])] } });
