@@ -15,6 +15,7 @@ Convention: higher score = more InD, InD is the positive class.
 """
 import json
 import os
+import sys
 
 import numpy as np
 import scipy
@@ -22,23 +23,12 @@ import sklearn
 from scipy import stats
 from sklearn import metrics
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'ood'))
+import make_metric_fixtures  # noqa: E402
 
-def fpr_and_fdr_at_recall(y_true, y_score, recall_level, pos_label=1.0):
-    """MOS utils/test_utils.py / NegLabel mmcls/utils/ood_evaluate.py, as in tests/fixtures/ood/make_metric_fixtures.py."""
-    y_true = y_true == pos_label
-    desc_score_indices = np.argsort(y_score, kind="mergesort")[::-1]
-    y_score = y_score[desc_score_indices]
-    y_true = y_true[desc_score_indices]
-    distinct_value_indices = np.where(np.diff(y_score))[0]
-    threshold_idxs = np.r_[distinct_value_indices, y_true.size - 1]
-    tps = np.cumsum(y_true, dtype=np.float64)[threshold_idxs]
-    fps = 1 + threshold_idxs - tps
-    recall = tps / tps[-1]
-    last_ind = tps.searchsorted(tps[-1])
-    sl = slice(last_ind, None, -1)
-    recall, fps = np.r_[recall[sl], 1], np.r_[fps[sl], 0]
-    cutoff = np.argmin(np.abs(recall - recall_level))
-    return fps[cutoff] / (np.sum(np.logical_not(y_true)))
+
+# MOS utils/test_utils.py / NegLabel mmcls/utils/ood_evaluate.py: the one copy, in the metrics fixture script.
+fpr_and_fdr_at_recall = make_metric_fixtures.fpr_and_fdr_at_recall
 
 
 def compute_midrank(x):
