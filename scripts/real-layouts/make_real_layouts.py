@@ -43,7 +43,7 @@ import torch.nn.functional as F
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'fixtures', 'torch'))
-from make_fixtures import SmallResNet, randomize_batchnorm  # noqa: E402
+from make_fixtures import SmallResNet, randomize_batchnorm, save_f32, save_grads  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', '..', 'tests', 'fixtures', 'real-layouts')
@@ -303,10 +303,6 @@ def randomize_groupnorm(model, gen):
 # ------------------------------------------------------------------------------------------- export
 
 
-def save_f32(path, t):
-    t.detach().numpy().astype('<f4').tofile(path)
-
-
 def export(name, model, trace_input, in_name, out_names, dynamic_axes, opset, training=torch.onnx.TrainingMode.EVAL):
     out_dir = os.path.join(OUT, name)
     os.makedirs(out_dir, exist_ok=True)
@@ -334,14 +330,7 @@ def reference(name, model, model_path, x, in_name, out_names, weight_grads, gen,
         save_f32(os.path.join(out_dir, f'output{k}.f32'), y)
         save_f32(os.path.join(out_dir, f'cotangent{k}.f32'), c)
         outputs.append({'name': n, 'shape': list(y.shape), 'file': f'output{k}.f32', 'cotangent': f'cotangent{k}.f32'})
-    grads = [{'wrt': in_name, 'file': 'grad_input.f32', 'shape': list(x.shape)}]
-    save_f32(os.path.join(out_dir, 'grad_input.f32'), x.grad)
-    params = dict(model.named_parameters())
-    for p in weight_grads:
-        assert p in initializers, f'{p} is not an initializer of the exported graph'
-        fname = f'grad_{p}.f32'
-        save_f32(os.path.join(out_dir, fname), params[p].grad)
-        grads.append({'wrt': p, 'file': fname, 'shape': list(params[p].shape)})
+    grads = save_grads(out_dir, x, in_name, model, weight_grads, initializers)
     inputs = [i for i in graph.input if i.name not in initializers]
     declared = [[d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim] for i in inputs]
     meta = {
