@@ -1,4 +1,7 @@
 import type { Db } from '../store/db';
+import { insertEvaluation } from '../store/evaluations';
+import { putMetric } from '../store/run-metrics';
+import { insertRun } from '../store/runs';
 import { computeOodMetrics, downsampleCurve, rocCurve, scoreHistogram } from '../ood';
 import { gaussian, mulberry32 } from './seed-random';
 
@@ -42,43 +45,34 @@ const RUNS: SeedRun[] = [
 export function seedRuns(db: Db, seed: number, oodDatasetIds: number[], data: Record<string, unknown>): number[] {
   const rand = mulberry32(seed + 7);
   const normal = gaussian(rand);
-  const insRun = db.prepare(
-    'INSERT INTO runs (kind, name, config_json, seed, model_hashes_json, data_json, status, checkpoint_path, created_at, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insMetric = db.prepare('INSERT INTO run_metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?)');
-  const insEval = db.prepare(
-    'INSERT INTO evaluations (run_id, ood_dataset_id, ood_name, auroc, fpr95_mos, fpr95_openood, aupr_in, aupr_out, n_ind, n_ood, switches_json, curves_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
   const ids: number[] = [];
   const t0 = Date.now() - 3600_000 * RUNS.length;
   RUNS.forEach((r, k) => {
     const created = t0 + k * 3600_000;
     const trained = r.kind !== 'zero-shot';
-    const runId = Number(
-      insRun.run(
-        r.kind,
-        r.name,
-        JSON.stringify(r.config),
-        seed,
-        JSON.stringify({ clip: 'seeded-clip-vit-b16', ...(trained ? { classifier: 'seeded-resnet50' } : {}) }),
-        JSON.stringify(trained ? data : {}),
-        'completed',
-        trained ? `runs/${k + 1}/checkpoint.json` : null,
-        created,
-        created + 1000,
-        created + 1000 + r.epochs * 600_000,
-      ).lastInsertRowid,
-    );
+    const runId = insertRun(db, {
+      kind: r.kind,
+      name: r.name,
+      configJson: JSON.stringify(r.config),
+      seed,
+      modelHashesJson: JSON.stringify({ clip: 'seeded-clip-vit-b16', ...(trained ? { classifier: 'seeded-resnet50' } : {}) }),
+      dataJson: JSON.stringify(trained ? data : {}),
+      status: 'completed',
+      checkpointPath: trained ? `runs/${k + 1}/checkpoint.json` : null,
+      createdAt: created,
+      startedAt: created + 1000,
+      finishedAt: created + 1000 + r.epochs * 600_000,
+    });
     ids.push(runId);
     const stepsPerEpoch = 390;
     for (let step = 0; r.epochs > 0 && step <= r.epochs * stepsPerEpoch; step += 10) {
       const epoch = Math.min(r.epochs, Math.floor(step / stepsPerEpoch) + 1);
       const p = step / (r.epochs * stepsPerEpoch);
-      insMetric.run(runId, 'loss', step, epoch, 2.4 * Math.exp(-3 * p) + 0.35 + 0.05 * normal());
-      insMetric.run(runId, 'accuracy', step, epoch, Math.min(1, 0.35 + 0.55 * (1 - Math.exp(-4 * p)) + 0.02 * normal()));
+      putMetric(db, runId, 'loss', step, epoch, 2.4 * Math.exp(-3 * p) + 0.35 + 0.05 * normal());
+      putMetric(db, runId, 'accuracy', step, epoch, Math.min(1, 0.35 + 0.55 * (1 - Math.exp(-4 * p)) + 0.02 * normal()));
       const lr = Number(r.config.lr);
       const minLr = Number(r.config.minLr ?? 0);
-      insMetric.run(runId, 'lr', step, epoch, minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * p)));
+      putMetric(db, runId, 'lr', step, epoch, minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * p)));
     }
     const ind = Float64Array.from({ length: 1500 }, () => normal());
     SEED_OOD_SETS.forEach((name, s) => {
@@ -87,21 +81,21 @@ export function seedRuns(db: Db, seed: number, oodDatasetIds: number[], data: Re
       const roc = downsampleCurve(rocCurve(ind, ood), 200);
       const hist = scoreHistogram(ind, ood, 40);
       const curves = { roc: { fpr: [...roc.fpr], tpr: [...roc.tpr] }, hist: { edges: [...hist.edges], ind: [...hist.ind], ood: [...hist.ood] } };
-      insEval.run(
+      insertEvaluation(db, {
         runId,
-        oodDatasetIds[s] ?? null,
-        name,
-        m.auroc,
-        m.fpr95Mos,
-        m.fpr95OpenOod,
-        m.auprIn,
-        m.auprOut,
-        m.nInd,
-        m.nOod,
-        JSON.stringify(trained ? { projection: r.kind === 'projection', tunedLabels: r.kind === 'labels' } : { projection: false, tunedLabels: false }),
-        JSON.stringify(curves),
-        created + 2000,
-      );
+        oodDatasetId: oodDatasetIds[s] ?? null,
+        oodName: name,
+        auroc: m.auroc,
+        fpr95Mos: m.fpr95Mos,
+        fpr95OpenOod: m.fpr95OpenOod,
+        auprIn: m.auprIn,
+        auprOut: m.auprOut,
+        nInd: m.nInd,
+        nOod: m.nOod,
+        switchesJson: JSON.stringify(trained ? { projection: r.kind === 'projection', tunedLabels: r.kind === 'labels' } : { projection: false, tunedLabels: false }),
+        curvesJson: JSON.stringify(curves),
+        createdAt: created + 2000,
+      });
     });
   });
   return ids;

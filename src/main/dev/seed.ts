@@ -2,6 +2,10 @@ import crypto from 'node:crypto';
 import type { OpenProject } from '../project/project';
 import { composePrompt } from '../../shared/api/routes/prompts';
 import { NEGLABEL_ADJ_TEMPLATE, NEGLABEL_NOUN_TEMPLATE } from '../ood/prompts';
+import { insertSelectedLabelIfNew, selectedLabelIds } from '../store/neg-labels';
+import { insertModelAssignment } from '../store/label-assignments';
+import { insertClass } from '../store/classes';
+import { insertModelRow } from '../store/models';
 import { writePicture, writeThumb } from './seed-images';
 import { gaussian, mulberry32 } from './seed-random';
 import { SEED_ADJECTIVES, SEED_CLASSES, SEED_NOUNS } from './seed-words';
@@ -80,7 +84,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     const dataset = (name: string, kind: string) =>
       Number(db.prepare('INSERT INTO datasets (name, kind, source_path, source_json, created_at) VALUES (?, ?, ?, ?, ?)').run(`${name}${suffix}`, kind, `${root}/seed-source/${name}`, '{"type":"seed"}', now).lastInsertRowid);
     const indDatasetId = dataset('seed-ind-train', 'ind-train');
-    const classIds = classes.map((c, idx) => Number(db.prepare('INSERT INTO classes (dataset_id, name, idx) VALUES (?, ?, ?)').run(indDatasetId, c.name, idx).lastInsertRowid));
+    const classIds = classes.map((c, idx) => insertClass(db, indDatasetId, c.name, idx));
     const insImage = db.prepare('INSERT INTO images (dataset_id, class_id, path, width, height, bytes, sha256, skip_reason, thumb_path, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const insPrompt = db.prepare('INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const imageIds: number[] = [];
@@ -105,32 +109,40 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
 
     const smallSet = (name: string, kind: string, n: number, withClasses: boolean) => {
       const id = dataset(name, kind);
-      const cls = withClasses ? classes.map((c, idx) => Number(db.prepare('INSERT INTO classes (dataset_id, name, idx) VALUES (?, ?, ?)').run(id, c.name, idx).lastInsertRowid)) : [];
+      const cls = withClasses ? classes.map((c, idx) => insertClass(db, id, c.name, idx)) : [];
       for (let i = 0; i < n; i++) insImage.run(id, withClasses ? cls[i % cls.length] : null, `datasets/${name}${suffix}/${i}.jpg`, 224, 224, 20_000 + i, null, null, null, 0);
       return id;
     };
     smallSet('seed-ind-test', 'ind-test', 24, true);
     const oodIds = SEED_OOD_SETS.map((s) => smallSet(`seed-ood-${s}`, 'ood-test', 12, false));
 
-    const insModel = db.prepare('INSERT INTO models (role, path, sha256, signature_json, validation_json, provider, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const [role, file, provider] of [
       ['clip', 'models/clip-vit-b16.onnx', 'cpu'],
       ['classifier', 'models/resnet50-imagenet1k-v2.onnx', 'cpu'],
       ['inpainting', 'models/sd2-inpainting/unet.onnx', 'cpu'],
       ['vlm', 'models/llava-1.5-7b.onnx', 'cpu'],
     ] as const)
-      insModel.run(role, file, crypto.createHash('sha256').update(`${file}${suffix}`).digest('hex'), '{}', JSON.stringify({ ok: true, message: 'inputs and outputs match the expected signature' }), provider, now);
+      insertModelRow(
+        db,
+        {
+          role,
+          path: file,
+          sha256: crypto.createHash('sha256').update(`${file}${suffix}`).digest('hex'),
+          signature_json: '{}',
+          validation_json: JSON.stringify({ ok: true, message: 'inputs and outputs match the expected signature' }),
+          provider,
+        },
+        now,
+      );
 
-    const insLabel = db.prepare('INSERT OR IGNORE INTO neg_labels (word, pos, template, mining_score, selected) VALUES (?, ?, ?, ?, 1)');
-    for (const w of SEED_NOUNS) insLabel.run(w, 'noun', NEGLABEL_NOUN_TEMPLATE, 0.15 + 0.1 * rand());
-    for (const w of SEED_ADJECTIVES) insLabel.run(w, 'adj', NEGLABEL_ADJ_TEMPLATE, 0.15 + 0.1 * rand());
-    const labelIds = db.prepare('SELECT id FROM neg_labels WHERE selected = 1 ORDER BY id').pluck().all() as number[];
+    for (const w of SEED_NOUNS) insertSelectedLabelIfNew(db, w, 'noun', NEGLABEL_NOUN_TEMPLATE, 0.15 + 0.1 * rand());
+    for (const w of SEED_ADJECTIVES) insertSelectedLabelIfNew(db, w, 'adj', NEGLABEL_ADJ_TEMPLATE, 0.15 + 0.1 * rand());
+    const labelIds = selectedLabelIds(db);
 
     const insCand = db.prepare(
       `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, seed, objective, config_json, losses_json, energy, msp, neglabel_score, source_class_prob,
          status, label_id, label_source, label_margin, file_path, thumb_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?)`,
     );
-    const insAssign = db.prepare("INSERT INTO label_assignments (candidate_id, label_id, prob, margin, source, created_at) VALUES (?, ?, ?, ?, 'model', ?)");
     const config = JSON.stringify({ strength: 0.6, steps: 20, guidance: 8, iterations: ITERATIONS, lr: 10 });
     for (let k = 0; k < nCandidates; k++) {
       const im = k % imageIds.length;
@@ -162,7 +174,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
           now - (nCandidates - k) * 1000,
         ).lastInsertRowid,
       );
-      insAssign.run(id, labelId, 0.2 + 0.7 * rand(), margin, now);
+      insertModelAssignment(db, id, labelId, 0.2 + 0.7 * rand(), margin, now);
     }
     const data = { acceptedCandidates: Math.round(nCandidates * 0.6), labels: Math.min(labelIds.length, 120), promptVersions: imageIds.length, indImages: imageIds.length };
     const runIds = opts.runs === false ? [] : seedRuns(db, seed, oodIds, data);

@@ -1,20 +1,17 @@
 import type { Db } from '../store/db';
+import { selectedLabelsByPos, type ScoredLabel } from '../store/neg-labels';
 import { writeExportFile } from './atomic-file';
 import { NothingToExportError } from './errors';
 
 export const LABEL_COLUMNS = ['pos', 'score'] as const;
 export type LabelColumn = (typeof LABEL_COLUMNS)[number];
 
-export interface SelectedLabel {
-  word: string;
-  pos: 'noun' | 'adj';
-  /** The mining score (a quantile of similarity to the InD classes; lower = farther from them). */
-  score: number | null;
-}
+/** The mining score is a quantile of similarity to the InD classes (lower = farther from them). */
+export type SelectedLabel = ScoredLabel;
 
 /** The selected negative labels, nouns first, each part of speech in mining order (its rows' ids). */
 export function selectedLabels(db: Db): SelectedLabel[] {
-  return db.prepare("SELECT word, pos, mining_score AS score FROM neg_labels WHERE selected = 1 ORDER BY CASE pos WHEN 'noun' THEN 0 ELSE 1 END, id").all() as SelectedLabel[];
+  return selectedLabelsByPos(db);
 }
 
 /** One label per line; with columns, tab-separated `word<TAB>pos<TAB>score` under a header line. */

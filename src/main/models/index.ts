@@ -15,7 +15,7 @@ export {
   type ModelValidation,
   type RecordedOnnx,
 } from './import';
-export { insertModel, getModel, listModels, findModelByHash, type StoredModel } from './models-repo';
+export { insertModel, getModel, listModels, findModelByHash, type StoredModel } from '../store/models';
 export { downloadFromHub, roleFileList, type HubDownloadOptions, type HubDownloadResult, type HubProgress } from './hub';
 export { hubEndpoint, DEFAULT_HUB_ENDPOINT, type RemoteFile } from './hub-http';
 export type { DownloadedFile } from './download-file';

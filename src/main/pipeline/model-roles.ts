@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { newestModelOfRole } from '../store/models';
 import { ItemError } from '../jobs/handler';
 
 export type ModelRole = 'clip' | 'classifier' | 'inpainting' | 'vlm';
@@ -13,7 +14,7 @@ export interface RegisteredModel {
 
 /** The newest registered model of a role, or undefined. */
 export function findModel(db: Db, role: ModelRole): RegisteredModel | undefined {
-  return db.prepare('SELECT id, role, path, sha256 FROM models WHERE role = ? ORDER BY id DESC LIMIT 1').get(role) as RegisteredModel | undefined;
+  return newestModelOfRole(db, role);
 }
 
 /** Like findModel, but a missing model stops the job before any item runs, saying what to import. */

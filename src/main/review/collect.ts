@@ -3,6 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenProject } from '../project/project';
 import type { Db } from '../store/db';
+import { evaluationCurvesJson } from '../store/evaluations';
+import { labelWordAndPos } from '../store/neg-labels';
+import { modelHashes } from '../store/models';
+import { allMetrics } from '../store/run-metrics';
 import { latestEvaluations } from '../services/evaluation-rows';
 import { parseJson, parseRecord } from '../services/json';
 import { runDbRow } from '../services/run-rows';
@@ -77,10 +81,9 @@ function trainingProvenance(db: Db, root: string, runsDir: string, runId: number
   } else {
     const pairs = (parseJson<{ candidates?: [number, number][] }>(body, {}).candidates ?? []).filter((p) => Array.isArray(p) && p.length >= 1);
     const cand = db.prepare('SELECT file_path FROM candidates WHERE id = ?').pluck();
-    const label = db.prepare('SELECT word, pos FROM neg_labels WHERE id = ?');
     items = pairs.map(([cid, lid]) => {
       const file = cand.get(cid) as string | undefined;
-      const l = label.get(lid) as { word: string; pos: string } | undefined;
+      const l = labelWordAndPos(db, lid);
       return { candidateId: cid, sha256: file ? hashFile(path.join(root, file)) : null, label: l?.word ?? null, pos: l?.pos ?? null };
     });
     try {
@@ -205,11 +208,10 @@ export async function collectNativeRun(project: OpenProject, runId: number): Pro
     }
     return name;
   };
-  const curvesOf = db.prepare('SELECT curves_json FROM evaluations WHERE id = ?').pluck();
   const evaluationSamples: Provenance['evaluationSamples'] = [];
   const evaluations: RecordEvaluation[] = latestEvaluations(db, runId).map((e) => {
     const s = samples.sets.get(e.oodName);
-    const curves = EvaluationCurves.safeParse(parseJson<unknown>(curvesOf.get(e.id) as string | null, null));
+    const curves = EvaluationCurves.safeParse(parseJson<unknown>(evaluationCurvesJson(db, e.id) ?? null, null));
     const keysJson = (k: string[] | null) => (k ? Buffer.from(JSON.stringify(k), 'utf8') : null);
     const indKeys = keysJson(s?.indKeys ?? null);
     const oodKeys = keysJson(s?.oodKeys ?? null);
@@ -237,7 +239,7 @@ export async function collectNativeRun(project: OpenProject, runId: number): Pro
     };
   });
   const training: RunRecord['training'] = [];
-  for (const m of db.prepare('SELECT name, step, epoch, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as { name: string; step: number; epoch: number | null; value: number }[]) {
+  for (const m of allMetrics(db, runId)) {
     let series = training[training.length - 1];
     if (!series || series.name !== m.name) training.push((series = { name: m.name, points: [] }));
     series.points.push({ step: m.step, epoch: m.epoch, value: m.value });
@@ -249,7 +251,7 @@ export async function collectNativeRun(project: OpenProject, runId: number): Pro
     have.add(name);
     sections.push({ name, data: t.bytes, encoding: 'identity' });
   }
-  const models = db.prepare('SELECT role, sha256, path FROM models ORDER BY role, id').all() as { role: string; sha256: string; path: string }[];
+  const models = modelHashes(db);
   const record: RunRecord = {
     run: { id: r.id, name: r.name, kind: r.kind, status: r.status, seed: r.seed, error: r.error, createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at },
     config: parseRecord(r.config_json),

@@ -4,6 +4,10 @@ import path from 'node:path';
 import type { RunOrigin } from '../../shared/api/routes/review';
 import type { OpenProject } from '../project/project';
 import type { Db } from '../store/db';
+import { insertEvaluation } from '../store/evaluations';
+import { importedBundlePath, importedOriginJson, insertRunImport, listRunImports, runIdOfBundle } from '../store/run-imports';
+import { putMetric } from '../store/run-metrics';
+import { getRun, insertRun, type RunStatus } from '../store/runs';
 import { parseJson } from '../services/json';
 import { BundleError, f64FromBytes, readBundle, type ReadBundle } from './bundle-format';
 import { RECORD_SECTION, RunRecord } from './record';
@@ -15,12 +19,12 @@ export const STUDIO_VERSION = '0.1.0';
 const SHA = /^[0-9a-f]{64}$/;
 
 export function foreignOrigin(db: Db, runId: number): RunOrigin | null {
-  const row = db.prepare('SELECT origin_json FROM run_imports WHERE run_id = ?').pluck().get(runId) as string | undefined;
+  const row = importedOriginJson(db, runId);
   return row ? (parseJson<RunOrigin | null>(row, null) ?? null) : null;
 }
 
 export function foreignRuns(db: Db): { runId: number; origin: RunOrigin }[] {
-  return (db.prepare('SELECT run_id, origin_json FROM run_imports ORDER BY run_id').all() as { run_id: number; origin_json: string }[]).flatMap((r) => {
+  return listRunImports(db).flatMap((r) => {
     const origin = parseJson<RunOrigin | null>(r.origin_json, null);
     return origin ? [{ runId: r.run_id, origin }] : [];
   });
@@ -62,7 +66,7 @@ const cache = new Map<string, { stamp: string; parsed: ParsedBundle }>();
 
 /** The stored bundle of a foreign run, verified again on first use (and after any change to the file). */
 export function foreignBundle(project: OpenProject, runId: number): ParsedBundle | null {
-  const rel = project.db.prepare('SELECT bundle_path FROM run_imports WHERE run_id = ?').pluck().get(runId) as string | undefined;
+  const rel = importedBundlePath(project.db, runId);
   if (!rel) return null;
   const file = path.join(project.paths.root, rel);
   const st = fs.statSync(file, { throwIfNoEntry: false });
@@ -111,7 +115,9 @@ export interface ImportResult {
   origin: RunOrigin;
 }
 
-const STATUSES = new Set(['queued', 'running', 'completed', 'failed', 'cancelled']);
+const STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+/** A status this build does not know is imported as completed. */
+const statusOf = (s: string): RunStatus => STATUSES.find((k) => k === s) ?? 'completed';
 
 /**
  * Brings a bundle into the project as a read-only foreign run. Everything is checked before anything is written;
@@ -122,10 +128,10 @@ export function importBundle(project: OpenProject, bytes: Uint8Array, label: str
   const { db, paths } = project;
   const { read, record } = parseBundle(bytes, label);
   const m = read.manifest;
-  const existing = db.prepare('SELECT run_id FROM run_imports WHERE bundle_sha256 = ?').pluck().get(read.sha256) as number | undefined;
+  const existing = runIdOfBundle(db, read.sha256);
   if (existing !== undefined) {
     const origin = foreignOrigin(db, existing)!;
-    const name = db.prepare('SELECT name FROM runs WHERE id = ?').pluck().get(existing) as string;
+    const name = getRun(db, existing)!.name;
     return { runId: existing, name, alreadyImported: true, origin };
   }
   const origin: RunOrigin = {
@@ -146,31 +152,43 @@ export function importBundle(project: OpenProject, bytes: Uint8Array, label: str
   try {
     const runId = db.transaction(() => {
       const r = record.run;
-      const id = Number(
-        db
-          .prepare('INSERT INTO runs (kind, name, config_json, seed, model_hashes_json, data_json, status, error, checkpoint_path, created_at, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)')
-          .run(r.kind, r.name, JSON.stringify(record.config), r.seed, JSON.stringify(record.modelHashes), JSON.stringify(record.data), STATUSES.has(r.status) ? r.status : 'completed', r.error, r.createdAt, r.startedAt, r.finishedAt).lastInsertRowid,
-      );
-      const insEval = db.prepare(
-        'INSERT INTO evaluations (run_id, ood_dataset_id, ood_name, auroc, fpr95_mos, fpr95_openood, aupr_in, aupr_out, n_ind, n_ood, switches_json, curves_json, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
+      const id = insertRun(db, {
+        kind: r.kind,
+        name: r.name,
+        configJson: JSON.stringify(record.config),
+        seed: r.seed,
+        modelHashesJson: JSON.stringify(record.modelHashes),
+        dataJson: JSON.stringify(record.data),
+        status: statusOf(r.status),
+        error: r.error,
+        checkpointPath: null,
+        createdAt: r.createdAt,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+      });
       for (const e of record.evaluations)
-        insEval.run(id, e.oodName, e.auroc, e.fpr95Mos, e.fpr95OpenOod, e.auprIn, e.auprOut, e.nInd, e.nOod, JSON.stringify(e.switches), e.curves ? JSON.stringify(e.curves) : null, e.createdAt);
-      const insMetric = db.prepare('INSERT OR REPLACE INTO run_metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?)');
-      for (const s of record.training) for (const p of s.points) insMetric.run(id, s.name, p.step, p.epoch, p.value);
+        insertEvaluation(db, {
+          runId: id,
+          oodDatasetId: null,
+          oodName: e.oodName,
+          auroc: e.auroc,
+          fpr95Mos: e.fpr95Mos,
+          fpr95OpenOod: e.fpr95OpenOod,
+          auprIn: e.auprIn,
+          auprOut: e.auprOut,
+          nInd: e.nInd,
+          nOod: e.nOod,
+          switchesJson: JSON.stringify(e.switches),
+          curvesJson: e.curves ? JSON.stringify(e.curves) : null,
+          createdAt: e.createdAt,
+        });
+      for (const s of record.training) for (const p of s.points) putMetric(db, id, s.name, p.step, p.epoch, p.value);
       const rel = `runs/${id}/foreign-${read.sha256.slice(0, 16)}.synood-run`;
       const dest = path.join(paths.root, rel);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.renameSync(staged, dest);
       placed = dest;
-      db.prepare('INSERT INTO run_imports (run_id, bundle_sha256, format_version, origin_json, bundle_path, imported_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-        id,
-        read.sha256,
-        m.version,
-        JSON.stringify(origin),
-        rel,
-        origin.importedAt,
-      );
+      insertRunImport(db, { runId: id, bundleSha256: read.sha256, formatVersion: m.version, originJson: JSON.stringify(origin), bundlePath: rel, importedAt: origin.importedAt });
       return id;
     })();
     return { runId, name: record.run.name, alreadyImported: false, origin };

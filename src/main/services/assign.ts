@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/errors';
 import { JobStore } from '../jobs/job-store';
 import { ASSIGN_LABELS_JOB_KIND, assignItems } from '../pipeline/assign/job';
 import { findModel } from '../pipeline/model-roles';
+import { countSelectedLabels } from '../store/neg-labels';
 import type { StudioContext } from './context';
 
 export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assign'> {
@@ -10,7 +11,7 @@ export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assig
     'labels.assign': (params) => {
       const { db } = ctx.project();
       if (!findModel(db, 'clip')) throw new ApiError('invalid_input', 'no CLIP model is registered: import one under Models (role: clip) first', [{ path: 'model', message: 'no clip model' }]);
-      const selected = db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number;
+      const selected = countSelectedLabels(db);
       if (selected === 0) throw new ApiError('invalid_input', 'no negative labels are selected yet: mine them first (labels.mine)', [{ path: 'labels', message: 'none selected' }]);
       const where = { accepted: "WHERE status = 'accepted'", all: '', unlabelled: 'WHERE label_id IS NULL' }[params.scope];
       const ids = db.prepare(`SELECT id FROM candidates ${where} ORDER BY id`).pluck().all() as number[];

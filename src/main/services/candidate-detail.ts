@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/errors';
 import { SUGGEST_REJECT_PROB, type IterationPreview } from '../../shared/api/routes/candidate-detail';
 import type { CandidateRow } from '../../shared/api/routes/candidates';
 import type { Db } from '../store/db';
+import { assignmentHistory } from '../store/label-assignments';
 import { candidateWhere } from './candidate-query';
 import { CANDIDATE_SELECT } from './candidates';
 import { batchStates, redoTarget } from './curation';
@@ -56,9 +57,7 @@ export function candidateDetailHandlers(ctx: StudioContext): Pick<Handlers, 'can
         version: number | null;
         author: 'model' | 'human' | null;
       };
-      const assignments = db
-        .prepare('SELECT nl.word AS label, la.prob, la.margin, la.source, la.created_at AS createdAt FROM label_assignments la JOIN neg_labels nl ON nl.id = la.label_id WHERE la.candidate_id = ? ORDER BY la.id DESC')
-        .all(id) as { label: string; prob: number; margin: number; source: 'model' | 'human'; createdAt: number }[];
+      const assignments = assignmentHistory(db, id);
       return {
         ...row,
         classId: extra.class_id,

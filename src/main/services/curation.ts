@@ -1,6 +1,7 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { Db } from '../store/db';
+import { labelExists } from '../store/neg-labels';
 import { candidateWhere } from './candidate-query';
 import type { StudioContext } from './context';
 
@@ -79,7 +80,7 @@ export function curationHandlers(ctx: StudioContext): Pick<Handlers, 'curation.d
     'curation.decide': ({ target, decision }) => {
       const { db } = ctx.project();
       if (decision.status === undefined && decision.labelId === undefined) throw new ApiError('invalid_input', 'a decision needs a status or a label', [{ path: 'decision', message: 'empty' }]);
-      if (decision.labelId !== undefined && decision.labelId !== null && !db.prepare('SELECT 1 FROM neg_labels WHERE id = ?').get(decision.labelId)) {
+      if (decision.labelId !== undefined && decision.labelId !== null && !labelExists(db, decision.labelId)) {
         throw new ApiError('not_found', `negative label ${decision.labelId} does not exist`, [{ path: 'decision.labelId', message: 'unknown label' }]);
       }
       const out = db.transaction(() => {

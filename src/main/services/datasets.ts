@@ -4,6 +4,7 @@ import type { Dataset, ImageRow } from '../../shared/api/routes/datasets';
 import { JobStore } from '../jobs/job-store';
 import { scanSource } from '../pipeline/import/scan';
 import type { ImportItemPayload, ImportParams } from '../pipeline/import/handler';
+import { classesWithImageCounts, insertClass } from '../store/classes';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { StudioContext } from './context';
 
@@ -20,8 +21,7 @@ export function datasetHandlers(ctx: StudioContext): Pick<Handlers, 'dataset.imp
           db.prepare('INSERT INTO datasets (name, kind, source_path, source_json, created_at) VALUES (?, ?, ?, ?, ?)').run(name, kind, scanned.root, JSON.stringify(source), Date.now()).lastInsertRowid,
         );
         const classIds = new Map<string, number>();
-        const insClass = db.prepare('INSERT INTO classes (dataset_id, name, idx) VALUES (?, ?, ?)');
-        scanned.classes.forEach((c, idx) => classIds.set(c, Number(insClass.run(datasetId, c, idx).lastInsertRowid)));
+        scanned.classes.forEach((c, idx) => classIds.set(c, insertClass(db, datasetId, c, idx)));
         const params: ImportParams = { datasetId, root: scanned.root, ...(paceMs ? { paceMs } : {}) };
         const items = scanned.files.map((f) => ({
           key: f.rel,
@@ -49,9 +49,7 @@ export function datasetHandlers(ctx: StudioContext): Pick<Handlers, 'dataset.imp
     },
     'dataset.classes': ({ datasetId }) => {
       const { db } = ctx.project();
-      return db
-        .prepare('SELECT c.id, c.name, (SELECT count(*) FROM images i WHERE i.class_id = c.id AND i.skip_reason IS NULL) AS imageCount FROM classes c WHERE c.dataset_id = ? ORDER BY c.idx')
-        .all(datasetId) as { id: number; name: string; imageCount: number }[];
+      return classesWithImageCounts(db, datasetId);
     },
     'image.list': ({ datasetId, classId, status, after, limit }) => {
       const { db } = ctx.project();

@@ -1,29 +1,11 @@
 import type { EvaluationRow, MetricsSummary } from '../../shared/api/routes/evaluations';
 import type { Db } from '../store/db';
+import { latestEvaluationRows } from '../store/evaluations';
 import { parseRecord } from './json';
-
-interface Row {
-  id: number;
-  run_id: number;
-  ood_dataset_id: number | null;
-  ood_name: string;
-  auroc: number;
-  fpr95_mos: number;
-  fpr95_openood: number;
-  aupr_in: number | null;
-  aupr_out: number | null;
-  n_ind: number;
-  n_ood: number;
-  switches_json: string;
-  created_at: number;
-}
 
 /** A run may be evaluated more than once; the newest result per OOD set is the one shown and compared. */
 export function latestEvaluations(db: Db, runId: number): EvaluationRow[] {
-  const rows = db
-    .prepare('SELECT e.* FROM evaluations e WHERE e.run_id = ? AND e.id = (SELECT max(e2.id) FROM evaluations e2 WHERE e2.run_id = e.run_id AND e2.ood_name = e.ood_name) ORDER BY e.id')
-    .all(runId) as Row[];
-  return rows.map((r) => ({
+  return latestEvaluationRows(db, runId).map((r) => ({
     id: r.id,
     runId: r.run_id,
     oodName: r.ood_name,

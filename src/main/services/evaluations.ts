@@ -2,6 +2,7 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import { EvaluationCurves } from '../../shared/api/routes/evaluations';
 import { JobStore } from '../jobs/job-store';
+import { evaluationCurvesJson } from '../store/evaluations';
 import { parseJson } from './json';
 import { averageOf, latestEvaluations } from './evaluation-rows';
 import { runDbRow } from './run-rows';
@@ -19,11 +20,10 @@ export function evaluationHandlers(ctx: StudioContext): Pick<Handlers, 'evaluati
     },
     'evaluation.curves': ({ runIds }) => {
       const { db } = ctx.project();
-      const read = db.prepare('SELECT curves_json FROM evaluations WHERE id = ?').pluck();
       return runIds.flatMap((runId) =>
         latestEvaluations(db, runId).flatMap((e) => {
           // Curves written by another stage that do not fit the contract are left out rather than drawn wrong.
-          const parsed = EvaluationCurves.safeParse(parseJson<unknown>(read.get(e.id) as string | null, null));
+          const parsed = EvaluationCurves.safeParse(parseJson<unknown>(evaluationCurvesJson(db, e.id) ?? null, null));
           return parsed.success ? [{ runId, oodName: e.oodName, curves: parsed.data }] : [];
         }),
       );

@@ -12,6 +12,7 @@ import {
   type RunMetricsReport,
 } from '../export';
 import type { Db } from '../store/db';
+import { allMetrics } from '../store/run-metrics';
 import { averageOf, latestEvaluations } from './evaluation-rows';
 import { parseRecord } from './json';
 import { runDbRow } from './run-rows';
@@ -33,7 +34,7 @@ function metricsReport(db: Db, runId: number): RunMetricsReport {
   const r = runDbRow(db, runId);
   const evaluations = latestEvaluations(db, runId);
   const training: RunMetricsReport['training'] = {};
-  for (const m of db.prepare('SELECT name, step, epoch, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as { name: string; step: number; epoch: number | null; value: number }[])
+  for (const m of allMetrics(db, runId))
     (training[m.name] ??= []).push({ step: m.step, epoch: m.epoch, value: m.value });
   return { run: { id: r.id, name: r.name, kind: r.kind, status: r.status, seed: r.seed, config: parseRecord(r.config_json) }, evaluations, average: averageOf(evaluations), training };
 }

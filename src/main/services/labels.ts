@@ -1,19 +1,17 @@
 import type { Handlers } from '../../shared/api';
-import type { NegLabel } from '../../shared/api/routes/labels';
 import type { Db } from '../store/db';
+import { countLabels, countSelectedLabels, labelsContaining, labelsWithPrefix, type LabelMatch } from '../store/neg-labels';
 import type { StudioContext } from './context';
 
-type Row = { id: number; word: string; pos: NegLabel['pos']; selected: number };
+type Row = LabelMatch;
 
 /** Prefix matches (a range over the word index), then words containing the query, within one selected-state. */
 function matches(db: Db, q: string, selected: 0 | 1, limit: number): Row[] {
   if (limit <= 0) return [];
-  const prefix = db
-    .prepare('SELECT id, word, pos, selected FROM neg_labels WHERE selected = ? AND word >= ? AND word < ? ORDER BY word LIMIT ?')
-    .all(selected, q, q + '\u{10ffff}', limit) as Row[];
+  const prefix = labelsWithPrefix(db, q, selected, limit);
   if (!q || prefix.length >= limit) return prefix;
   const seen = new Set(prefix.map((r) => r.id));
-  const contains = db.prepare('SELECT id, word, pos, selected FROM neg_labels WHERE selected = ? AND instr(word, ?) > 1 ORDER BY word LIMIT ?').all(selected, q, limit) as Row[];
+  const contains = labelsContaining(db, q, selected, limit);
   return [...prefix, ...contains.filter((r) => !seen.has(r.id))].slice(0, limit);
 }
 
@@ -31,8 +29,8 @@ export function labelHandlers(ctx: StudioContext): Pick<Handlers, 'label.search'
     'label.summary': () => {
       const { db } = ctx.project();
       return {
-        selected: db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number,
-        candidates: db.prepare('SELECT count(*) FROM neg_labels').pluck().get() as number,
+        selected: countSelectedLabels(db),
+        candidates: countLabels(db),
         assignedToAccepted: db.prepare("SELECT count(DISTINCT label_id) FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL").pluck().get() as number,
         unlabelledCandidates: db.prepare('SELECT count(*) FROM candidates WHERE label_id IS NULL').pluck().get() as number,
       };

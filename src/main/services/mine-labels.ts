@@ -8,6 +8,8 @@ import { excludesInDClassNames, fixedItems, MINE_LABELS_JOB_KIND, mineItems, poo
 import { WordListError, wordListCounts, type WordList } from '../pipeline/mine-labels/word-list';
 import { findModel } from '../pipeline/model-roles';
 import type { Db } from '../store/db';
+import { countIndTrainClasses } from '../store/classes';
+import { selectedCountsByPos } from '../store/neg-labels';
 import type { StudioContext } from './context';
 
 const pctText = (pct: number) => `${Math.round(pct * 1000) / 10}%`;
@@ -35,7 +37,7 @@ export function mineLabelHandlers(ctx: StudioContext): Pick<Handlers, 'labels.mi
       }
       // A fixed list is not scored, so it needs no CLIP model here (the stages that use the labels will).
       if (!fixed && !findModel(db, 'clip')) throw new ApiError('invalid_input', 'no CLIP model is registered: import one under Models (role: clip) first', [{ path: 'model', message: 'no clip model' }]);
-      const classes = db.prepare("SELECT count(*) FROM classes WHERE dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')").pluck().get() as number;
+      const classes = countIndTrainClasses(db);
       if (classes === 0) throw new ApiError('invalid_input', 'no InD classes to mine against: import an InD-train dataset with class folders first', [{ path: 'classes', message: 'none' }]);
 
       let jobParams: MineLabelsJobParams = params;
@@ -85,7 +87,7 @@ export function minedLabelSet(db: Db): MinedLabelSet | null {
   const p = JSON.parse(row.params) as MineLabelsJobParams;
   const pool = poolOf(p);
   const selected = { noun: 0, adj: 0 };
-  for (const r of db.prepare('SELECT pos, count(*) AS n FROM neg_labels WHERE selected = 1 GROUP BY pos').all() as { pos: 'noun' | 'adj'; n: number }[]) selected[r.pos] = r.n;
+  for (const r of selectedCountsByPos(db)) selected[r.pos] = r.n;
   return {
     jobId: row.id,
     at: row.at,

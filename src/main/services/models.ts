@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { ModelRow } from '../../shared/api/routes/models';
 import { importModel, insertModel, ModelValidationError, validateModel } from '../models';
 import type { Db } from '../store/db';
+import { modelListRow, modelListRows, type ModelListRow } from '../store/models';
 import { parseJson } from './json';
 import type { StudioContext } from './context';
 
@@ -20,19 +21,7 @@ export function readValidation(text: string | null): ModelRow['validation'] {
   return { ok, summary };
 }
 
-interface ModelDbRow {
-  id: number;
-  role: ModelRow['role'];
-  path: string;
-  sha256: string;
-  validation_json: string | null;
-  provider: string | null;
-  created_at: number;
-}
-
-const COLUMNS = 'id, role, path, sha256, validation_json, provider, created_at';
-
-function toModelRow(r: ModelDbRow): ModelRow {
+function toModelRow(r: ModelListRow): ModelRow {
   return { id: r.id, role: r.role, path: r.path, sha256: r.sha256, validation: readValidation(r.validation_json), provider: r.provider, createdAt: r.created_at };
 }
 
@@ -50,14 +39,14 @@ function requireSource(p: string): void {
 }
 
 function rowById(db: Db, id: number): ModelRow {
-  return toModelRow(db.prepare(`SELECT ${COLUMNS} FROM models WHERE id = ?`).get(id) as ModelDbRow);
+  return toModelRow(modelListRow(db, id)!);
 }
 
 export function modelHandlers(ctx: StudioContext): Pick<Handlers, 'model.list' | 'model.validate' | 'model.import'> {
   return {
     'model.list': () => {
       const { db } = ctx.project();
-      return (db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY role, id DESC`).all() as ModelDbRow[]).map(toModelRow);
+      return modelListRows(db).map(toModelRow);
     },
     'model.validate': ({ role, path: source }) => {
       requireSource(source);

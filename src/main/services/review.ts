@@ -10,6 +10,7 @@ import { foreignRuns, importBundle, STUDIO_VERSION } from '../review/foreign';
 import { PdfUnavailableError } from '../review/report-pdf';
 import { writeReport } from '../review/report';
 import { compareStats } from '../review/stats';
+import { importedBundlePath } from '../store/run-imports';
 import { latexStatsTable, markdownStatsTable, tableModel } from '../review/tables';
 import { averageOf, latestEvaluations } from './evaluation-rows';
 import { runDbRow } from './run-rows';
@@ -66,7 +67,7 @@ export function reviewHandlers(
         const { db, paths, info } = project;
         const run = runDbRow(db, runId);
         const file = out ?? path.join(paths.exports, `run-${runId}-${slug(run.name)}${BUNDLE_EXTENSION}`);
-        const stored = db.prepare('SELECT bundle_path FROM run_imports WHERE run_id = ?').pluck().get(runId) as string | undefined;
+        const stored = importedBundlePath(db, runId);
         let bytes: Buffer;
         if (stored) {
           // A foreign run travels on as the bundle it came in: same bytes, same origin, same hash.

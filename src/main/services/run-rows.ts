@@ -1,23 +1,11 @@
 import type { Run, RunKind } from '../../shared/api/routes/runs';
 import type { Db } from '../store/db';
+import { countEvaluatedSets } from '../store/evaluations';
+import { getRun, type RunRow } from '../store/runs';
 import { ApiError } from '../../shared/api/errors';
 import { averageOf, latestEvaluations } from './evaluation-rows';
 
-export interface RunDbRow {
-  id: number;
-  kind: string;
-  name: string;
-  config_json: string;
-  seed: number;
-  model_hashes_json: string;
-  data_json: string;
-  status: Run['status'];
-  error: string | null;
-  checkpoint_path: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
+export type RunDbRow = RunRow;
 
 const KINDS: readonly string[] = ['zero-shot', 'projection', 'labels'];
 
@@ -27,14 +15,14 @@ export function runJobId(db: Db, runId: number): number | null {
 }
 
 export function runDbRow(db: Db, id: number): RunDbRow {
-  const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+  const r = getRun(db, id);
   if (!r) throw new ApiError('not_found', `run ${id} does not exist`);
   return r;
 }
 
 export function toRun(db: Db, r: RunDbRow): Run {
   const avg = averageOf(latestEvaluations(db, r.id));
-  const sets = db.prepare('SELECT count(DISTINCT ood_name) FROM evaluations WHERE run_id = ?').pluck().get(r.id) as number;
+  const sets = countEvaluatedSets(db, r.id);
   return {
     id: r.id,
     // Runs written by a stage this build does not know still list, as the kind closest in meaning.

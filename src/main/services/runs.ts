@@ -5,6 +5,8 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { MetricSeries } from '../../shared/api/routes/runs';
 import type { Db } from '../store/db';
+import { metricNames, metricPoints } from '../store/run-metrics';
+import { firstRunIdOfKind, insertRun, markRunCancelled, markRunQueued, runIdsNewestFirst, setRunDataJson } from '../store/runs';
 import { JobStore } from '../jobs/job-store';
 import { generationSwitches } from './generation-switches';
 import { parseRecord } from './json';
@@ -52,26 +54,20 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
   return {
     'run.list': () => {
       const { db } = ctx.project();
-      return db
-        .prepare('SELECT id FROM runs ORDER BY id DESC')
-        .pluck()
-        .all()
-        .map((id) => toRun(db, runDbRow(db, id as number)));
+      return runIdsNewestFirst(db).map((id) => toRun(db, runDbRow(db, id)));
     },
     'run.get': ({ id }) => {
       const { db } = ctx.project();
       const r = runDbRow(db, id);
-      const names = db.prepare('SELECT DISTINCT name FROM run_metrics WHERE run_id = ? ORDER BY name').pluck().all(id) as string[];
+      const names = metricNames(db, id);
       return { ...toRun(db, r), config: parseRecord(r.config_json), data: parseRecord(r.data_json), modelHashes: parseRecord(r.model_hashes_json), metricNames: names };
     },
     'run.metrics': ({ runIds, names, maxPoints }) => {
       const { db } = ctx.project();
       const out: MetricSeries[] = [];
-      const all = db.prepare('SELECT DISTINCT name FROM run_metrics WHERE run_id = ? ORDER BY name').pluck();
-      const points = db.prepare('SELECT step, epoch, value FROM run_metrics WHERE run_id = ? AND name = ? ORDER BY step');
       for (const runId of runIds) {
-        for (const name of names ?? (all.all(runId) as string[])) {
-          const pts = points.all(runId, name) as { step: number; epoch: number | null; value: number }[];
+        for (const name of names ?? metricNames(db, runId)) {
+          const pts = metricPoints(db, runId, name);
           if (pts.length) out.push({ runId, name, points: thin(pts, maxPoints) });
         }
       }
@@ -79,14 +75,10 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
     },
     'run.baseline': () => {
       const { db } = ctx.project();
-      let id = db.prepare("SELECT id FROM runs WHERE kind = 'zero-shot' ORDER BY id LIMIT 1").pluck().get() as number | undefined;
+      let id = firstRunIdOfKind(db, 'zero-shot');
       if (id === undefined) {
         const now = Date.now();
-        id = Number(
-          db
-            .prepare("INSERT INTO runs (kind, name, config_json, seed, status, created_at, finished_at) VALUES ('zero-shot', 'NegLabel (zero-shot)', ?, 0, 'completed', ?, ?)")
-            .run(JSON.stringify(BASELINE_CONFIG), now, now).lastInsertRowid,
-        );
+        id = insertRun(db, { kind: 'zero-shot', name: 'NegLabel (zero-shot)', configJson: JSON.stringify(BASELINE_CONFIG), seed: 0, status: 'completed', createdAt: now, finishedAt: now });
         ctx.changed('runs');
       }
       return toRun(db, runDbRow(db, id));
@@ -97,10 +89,8 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
       if (usable === 0) throw new ApiError('invalid_input', 'no accepted candidates with a negative label yet: accept some in Curate first', [{ path: 'config', message: 'no training data' }]);
       const out = db.transaction(() => {
         const now = Date.now();
-        const runId = Number(
-          db.prepare("INSERT INTO runs (kind, name, config_json, seed, status, created_at) VALUES (?, ?, ?, ?, 'queued', ?)").run(config.stage, name, JSON.stringify(config), seed, now).lastInsertRowid,
-        );
-        db.prepare('UPDATE runs SET data_json = ? WHERE id = ?').run(JSON.stringify(snapshotData(db, paths.runs, runId)), runId);
+        const runId = insertRun(db, { kind: config.stage, name, configJson: JSON.stringify(config), seed, status: 'queued', createdAt: now });
+        setRunDataJson(db, runId, JSON.stringify(snapshotData(db, paths.runs, runId)));
         const items = Array.from({ length: config.epochs }, (_, e) => ({ key: `epoch ${e + 1}/${config.epochs}`, payload: { epoch: e + 1 } }));
         const jobId = new JobStore(db).create(`train.${config.stage}`, `Train ${config.stage === 'projection' ? 'projection (stage 1)' : 'label features (stage 2)'}: ${name}`, { runId, seed, config }, items);
         return { runId, jobId };
@@ -116,7 +106,7 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
       if (jobId === null || !['queued', 'running'].includes(jobs.status(jobId))) throw new ApiError('conflict', `run ${id} is not training; nothing to stop`);
       // Pausing (not cancelling) keeps the unfinished epochs pending, which is what resume continues from.
       jobs.setStatus(jobId, 'paused');
-      db.prepare("UPDATE runs SET status = 'cancelled' WHERE id = ?").run(id);
+      markRunCancelled(db, id);
       emitJob(db, jobId);
       ctx.changed('runs');
       return toRun(db, runDbRow(db, id));
@@ -129,7 +119,7 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
       if (jobId === null || status === null || !['paused', 'failed', 'cancelled'].includes(status)) throw new ApiError('conflict', `run ${id} has no stopped training job to resume`);
       jobs.retryFailed(jobId);
       jobs.setStatus(jobId, 'queued');
-      db.prepare("UPDATE runs SET status = 'queued', error = NULL WHERE id = ?").run(id);
+      markRunQueued(db, id);
       emitJob(db, jobId);
       ctx.changed('runs');
       ctx.wakeJobs();

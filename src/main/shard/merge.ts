@@ -2,6 +2,7 @@ import { linkOrCopyAtomic } from '../files/atomic';
 import { projectPaths } from '../project/paths';
 import type { OpenProject } from '../project/project';
 import { openDb, type Db } from '../store/db';
+import { insertShardMerge, shardMergeOf, type ShardMergeRecord } from '../store/shard-merges';
 import { readBundleContents, type BundleContents, type PreviewRef } from './bundle-contents';
 import { insideRoot } from './create-bundle';
 import { readManifest, type BundleManifest } from './manifest';
@@ -24,13 +25,6 @@ export interface MergeResult {
   jobId: number | null;
   mergedAt: number;
   counts: MergeCounts;
-}
-
-interface MergeRecord {
-  content_hash: string;
-  merged_at: number;
-  job_id: number | null;
-  counts_json: string;
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -61,7 +55,7 @@ function checkSameProject(project: OpenProject, bundleDb: Db, m: BundleManifest,
   }
 }
 
-function alreadyMerged(m: BundleManifest, bundleDir: string, rec: MergeRecord, hash: string): MergeResult {
+function alreadyMerged(m: BundleManifest, bundleDir: string, rec: ShardMergeRecord, hash: string): MergeResult {
   if (rec.content_hash !== hash) {
     throw new Error(
       `bundle ${m.bundleId} (${bundleDir}) was merged on ${when(rec.merged_at)}, and its contents changed since (hash ${rec.content_hash.slice(0, 12)} then, ${hash.slice(0, 12)} now): ` +
@@ -123,17 +117,17 @@ function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleConten
   const cache = db.prepare('INSERT OR IGNORE INTO feature_cache (image_sha256, model_sha256, prep, dim, data) VALUES (?, ?, ?, ?, ?)');
   for (const f of c.featureCache) cache.run(f.image_sha256, f.model_sha256, f.prep, f.dim, f.data);
 
-  db.prepare('INSERT INTO shard_merges (bundle_id, content_hash, stage, shard_index, shard_count, bundle_path, job_id, counts_json, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    m.bundleId,
-    c.contentHash,
-    m.stage,
-    m.index,
-    m.count,
-    bundleDir,
+  insertShardMerge(db, {
+    bundleId: m.bundleId,
+    contentHash: c.contentHash,
+    stage: m.stage,
+    shardIndex: m.index,
+    shardCount: m.count,
+    bundlePath: bundleDir,
     jobId,
-    JSON.stringify(counts),
-    now,
-  );
+    countsJson: JSON.stringify(counts),
+    mergedAt: now,
+  });
   return jobId;
 }
 
@@ -153,8 +147,7 @@ export function mergeBundle(project: OpenProject, bundleDir: string): MergeResul
     bundleDb.close();
   }
   const { db } = project;
-  const record = db.prepare('SELECT content_hash, merged_at, job_id, counts_json FROM shard_merges WHERE bundle_id = ?');
-  const before = record.get(m.bundleId) as MergeRecord | undefined;
+  const before = shardMergeOf(db, m.bundleId);
   if (before) return alreadyMerged(m, bundleDir, before, contents.contentHash);
 
   const bundleRoot = projectPaths(bundleDir).root;
@@ -169,7 +162,7 @@ export function mergeBundle(project: OpenProject, bundleDir: string): MergeResul
   const now = Date.now();
   const outcome = db.transaction((): MergeResult => {
     // Checked again inside the transaction: two merges of one bundle at once write it once.
-    const raced = record.get(m.bundleId) as MergeRecord | undefined;
+    const raced = shardMergeOf(db, m.bundleId);
     if (raced) return alreadyMerged(m, bundleDir, raced, contents.contentHash);
     const jobId = writeRows(db, m, bundleDir, contents, counts, now);
     const what = m.stage === 'generate' ? `${counts.candidates} candidates` : `${counts.promptVersions} prompt versions`;

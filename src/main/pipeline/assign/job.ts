@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AssignLabelsParams } from '../../../shared/api/routes/assign';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { assignNegativeLabels, fillTemplate, matrix, negLabelScore, NEGLABEL_CLASS_TEMPLATE, type Matrix } from '../../ood';
+import { insertModelAssignment } from '../../store/label-assignments';
 import type { ClipEncoder } from '../features';
 import { indTrainClasses } from '../mine-labels/ind-classes';
 import { openProjectClip } from '../mine-labels/project-clip';
@@ -76,13 +77,12 @@ export const assignLabelsHandler: JobHandler<AssignLabelsParams, AssignItem> = {
     const scores = negLabelScore(images, s.classes, s.negatives, { normalize: true, ngroups: s.ngroups });
     const now = Date.now();
     return (tx) => {
-      const history = tx.prepare("INSERT INTO label_assignments (candidate_id, label_id, prob, margin, source, created_at) VALUES (?, ?, ?, ?, 'model', ?)");
       const score = tx.prepare('UPDATE candidates SET neglabel_score = ? WHERE id = ?');
       // A curator's relabel (label_source 'human') always wins over the model.
       const label = tx.prepare("UPDATE candidates SET label_id = ?, label_margin = ?, label_source = 'model' WHERE id = ? AND label_source IS NOT 'human'");
       rows.forEach((r, i) => {
         const labelId = s.labelIds[assigned.label[i]!]!;
-        history.run(r.id, labelId, assigned.prob[i]!, assigned.margin[i]!, now);
+        insertModelAssignment(tx, r.id, labelId, assigned.prob[i]!, assigned.margin[i]!, now);
         score.run(scores[i]!, r.id);
         label.run(labelId, assigned.margin[i]!, r.id);
       });

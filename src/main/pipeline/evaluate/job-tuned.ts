@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Db } from '../../store/db';
+import { completedRunIdsLatestFirst, getRun } from '../../store/runs';
 import { runFiles } from '../train/job-paths';
 import { readLabelFeaturesFile, readProjectionFile } from '../train/job-weights';
 import type { ScoreSwitches } from './scoring-switches';
@@ -30,7 +31,7 @@ function sourceRun(db: Db, runsDir: string, run: RunRow, kind: 'projection' | 'l
     if (run.status !== 'completed' || !existsSync(own)) throw new Error(`run ${run.id} has no trained ${kind === 'projection' ? 'projection' : 'label features'} yet (status ${run.status}): train it to completion first`);
     return { runId: run.id, file: own };
   }
-  const ids = db.prepare("SELECT id FROM runs WHERE kind = ? AND status = 'completed' ORDER BY finished_at DESC, id DESC").pluck().all(kind) as number[];
+  const ids = completedRunIdsLatestFirst(db, kind);
   for (const id of ids) {
     const f = file(runFiles(runsDir, id));
     if (existsSync(f)) return { runId: id, file: f };
@@ -44,7 +45,7 @@ function sourceRun(db: Db, runsDir: string, run: RunRow, kind: 'projection' | 'l
  * Tuned labels no longer among the selected negatives (re-mined since) are left out and counted.
  */
 export function resolveTuning(db: Db, runsDir: string, runId: number, requested: RequestedSwitches, negativeIds: number[], dim: number): ResolvedTuning {
-  const run = db.prepare('SELECT id, kind, status FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const run: RunRow | undefined = getRun(db, runId);
   if (!run) throw new Error(`run ${runId} does not exist`);
   const want = run.kind === 'zero-shot' ? { projection: false, tunedLabels: false } : requested;
   const tuned: TunedModel = {};

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../files/atomic';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import type { Db } from '../../store/db';
+import { insertEvaluation } from '../../store/evaluations';
 import { downsampleCurve, evaluateOodSets, rocCurve, scoreHistogram } from '../../ood';
 import type { EvaluationCurves } from '../../../shared/api/routes/evaluations';
 import type { ClipEncoder } from '../features';
@@ -86,9 +87,21 @@ export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: numb
     const switches = { ...s.tuning.record, ngroups: s.texts.ngroups, negatives: s.texts.negativeIds.length, classes: s.texts.classNames.length, indDatasets: s.indNames, featurePrep: s.encoder.prep };
     writeFileAtomic(evaluationScoresFile(ctx.project.paths.runs, params.runId, ctx.jobId, set.id), JSON.stringify({ ind: Array.from(s.indScores), ood: Array.from(oodScores), switches }));
     return (tx) => {
-      tx.prepare(
-        'INSERT INTO evaluations (run_id, ood_dataset_id, ood_name, auroc, fpr95_mos, fpr95_openood, aupr_in, aupr_out, n_ind, n_ood, switches_json, curves_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(params.runId, set.id, set.name, m.auroc, m.fpr95Mos, m.fpr95OpenOod, m.auprIn, m.auprOut, m.nInd, m.nOod, JSON.stringify(switches), JSON.stringify(curves), Date.now());
+      insertEvaluation(tx, {
+        runId: params.runId,
+        oodDatasetId: set.id,
+        oodName: set.name,
+        auroc: m.auroc,
+        fpr95Mos: m.fpr95Mos,
+        fpr95OpenOod: m.fpr95OpenOod,
+        auprIn: m.auprIn,
+        auprOut: m.auprOut,
+        nInd: m.nInd,
+        nOod: m.nOod,
+        switchesJson: JSON.stringify(switches),
+        curvesJson: JSON.stringify(curves),
+        createdAt: Date.now(),
+      });
     };
   },
   async dispose() {

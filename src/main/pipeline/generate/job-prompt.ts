@@ -1,5 +1,6 @@
 import { ItemError } from '../../jobs/handler';
 import type { Db } from '../../store/db';
+import { countSelectedLabels, selectedWordAt } from '../../store/neg-labels';
 import type { Objective } from './guidance/objectives';
 
 export interface CandidatePrompt {
@@ -20,10 +21,10 @@ export const NEG_IMAGE_TEMPLATE = 'A photo of a {}.';
  */
 export function candidatePrompt(db: Db, objective: Objective, item: { imageId: number; seed: number; promptVersionId: number | null }): CandidatePrompt {
   if (objective === 'neg-text2img') {
-    const n = db.prepare('SELECT count(*) FROM neg_labels WHERE selected = 1').pluck().get() as number;
+    const n = countSelectedLabels(db);
     if (n === 0) throw new ItemError('neg-text2img needs selected negative labels: mine them first');
     const pick = (item.imageId * 7919 + item.seed) % n;
-    const word = db.prepare('SELECT word FROM neg_labels WHERE selected = 1 ORDER BY id LIMIT 1 OFFSET ?').pluck().get(pick) as string;
+    const word = selectedWordAt(db, pick)!;
     return { text: NEG_IMAGE_TEMPLATE.replace('{}', word), promptVersionId: null };
   }
   const row =

@@ -1,5 +1,6 @@
 import { classPrompt, FINETUNE_CLASS_TEMPLATE } from '../../ood';
 import type { Db } from '../../store/db';
+import { classesOfDataset } from '../../store/classes';
 import { normaliseRows } from '../describe/clip-encoder';
 import type { ClipEncoder } from '../features';
 
@@ -54,7 +55,7 @@ export class SourceClassProbability {
   }
 
   private async encodeClasses(datasetId: number): Promise<ClassTexts> {
-    const rows = this.db.prepare('SELECT id, name FROM classes WHERE dataset_id = ? ORDER BY idx').all(datasetId) as { id: number; name: string }[];
+    const rows = classesOfDataset(this.db, datasetId);
     const features = normaliseRows(await this.encoder.encodeTexts(rows.map((r) => classPrompt(r.name, FINETUNE_CLASS_TEMPLATE))), this.encoder.dim);
     return { classIds: rows.map((r) => r.id), features };
   }

@@ -6,6 +6,7 @@ import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler'
 import { CLASSIFIER_FILES } from '../../models/contracts';
 import type { ProviderName } from '../../onnx';
 import type { Db } from '../../store/db';
+import { modelProvider } from '../../store/models';
 import { openRegisteredClip } from '../describe/job-clip';
 import { stageImage, type StageImage } from '../describe/job-image';
 import type { ClipEncoder } from '../features';
@@ -41,7 +42,7 @@ interface Loaded {
 
 /** The execution provider chosen for a model at import, if any; otherwise sessions try the default order. */
 function registeredProviders(db: Db, modelId: number): ProviderName[] | undefined {
-  const p = db.prepare('SELECT provider FROM models WHERE id = ?').pluck().get(modelId) as string | null | undefined;
+  const p = modelProvider(db, modelId);
   return p === 'cpu' || p === 'cuda' || p === 'webgpu' ? [p] : undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db';
+import { indTrainClassRows } from '../../store/classes';
 import { ItemError } from '../../jobs/handler';
 
 export interface IndClasses {
@@ -10,9 +11,7 @@ export interface IndClasses {
 
 /** The InD label set every OOD stage scores against: the classes of the InD-train datasets. */
 export function indTrainClasses(db: Db): IndClasses {
-  const rows = db
-    .prepare("SELECT c.id, c.name FROM classes c JOIN datasets d ON d.id = c.dataset_id WHERE d.kind = 'ind-train' ORDER BY d.id, c.idx, c.id")
-    .all() as { id: number; name: string }[];
+  const rows = indTrainClassRows(db);
   if (rows.length === 0) throw new ItemError('no InD classes: import an InD-train dataset with one folder per class first (Datasets, role: InD train)');
   const names: string[] = [];
   const byName = new Map<string, number>();

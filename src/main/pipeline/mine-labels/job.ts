@@ -1,5 +1,6 @@
 import type { LabelPool, MineLabelsParams, WordListRecord } from '../../../shared/api/routes/mine-labels';
 import type { Db } from '../../store/db';
+import { clearLabelSelection, labelIdAndScore, selectLabelById, selectLabelByWord, upsertScoredLabel } from '../../store/neg-labels';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { fillTemplate, matrix, quantileSimilarity, type Candidate, type Matrix } from '../../ood';
 import type { ClipEncoder } from '../features';
@@ -124,10 +125,7 @@ export const mineLabelsHandler: JobHandler<MineLabelsJobParams, MineItem> = {
     const feats = await scorer.texts.encodeSets(batch.map((c) => promptsFor(c.word, templates[c.pos])));
     const scores = quantileSimilarity(matrix(feats, batch.length, scorer.encoder.dim), scorer.classFeatures, params.quantile);
     return (db) => {
-      const upsert = db.prepare(
-        'INSERT INTO neg_labels (word, pos, template, mining_score) VALUES (?, ?, ?, ?) ON CONFLICT (word, pos) DO UPDATE SET template = excluded.template, mining_score = excluded.mining_score',
-      );
-      batch.forEach((c, i) => upsert.run(c.word, c.pos, templateColumn(templates[c.pos]), scores[i]));
+      batch.forEach((c, i) => upsertScoredLabel(db, c.word, c.pos, templateColumn(templates[c.pos]), scores[i]!));
     };
   },
   async dispose() {
@@ -141,8 +139,7 @@ function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningSta
   // Scores of an earlier mining may still sit in the table; selecting is only sound once this job scored every batch.
   const unscored = db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND seq != ? AND status != 'done'").pluck().get(ctx.jobId, seq) as number;
   if (unscored > 0) throw new ItemError(`${unscored} candidate batch${unscored === 1 ? ' has' : 'es have'} not been scored (failed or pending): retry them, then this selection`);
-  const get = db.prepare('SELECT id, mining_score FROM neg_labels WHERE word = ? AND pos = ?');
-  const rows = s.candidates.map((c) => get.get(c.word, c.pos) as { id: number; mining_score: number | null } | undefined);
+  const rows = s.candidates.map((c) => labelIdAndScore(db, c.word, c.pos));
   const missing = rows.findIndex((r) => r?.mining_score === null || r === undefined);
   if (missing >= 0) throw new ItemError(`candidate '${s.candidates[missing]!.word}' (${s.candidates[missing]!.pos}) has no stored score`);
   const { kept } = selectByScore(
@@ -153,9 +150,8 @@ function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningSta
   );
   const ids = kept.map((i) => rows[i]!.id);
   return (tx: typeof db) => {
-    tx.prepare('UPDATE neg_labels SET selected = 0 WHERE selected = 1').run();
-    const mark = tx.prepare('UPDATE neg_labels SET selected = 1 WHERE id = ?');
-    for (const id of ids) mark.run(id);
+    clearLabelSelection(tx);
+    for (const id of ids) selectLabelById(tx, id);
   };
 }
 
@@ -167,14 +163,10 @@ function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningSta
 function fixedCommit(params: MineLabelsJobParams, s: MiningState) {
   const templates = { noun: params.nounTemplates, adj: params.adjTemplates };
   return (tx: Db) => {
-    const upsert = tx.prepare(
-      'INSERT INTO neg_labels (word, pos, template, mining_score) VALUES (?, ?, ?, ?) ON CONFLICT (word, pos) DO UPDATE SET template = excluded.template, mining_score = excluded.mining_score',
-    );
-    const mark = tx.prepare('UPDATE neg_labels SET selected = 1 WHERE word = ? AND pos = ?');
-    tx.prepare('UPDATE neg_labels SET selected = 0 WHERE selected = 1').run();
+    clearLabelSelection(tx);
     s.candidates.forEach((c, i) => {
-      upsert.run(c.word, c.pos, templateColumn(templates[c.pos]), i);
-      mark.run(c.word, c.pos);
+      upsertScoredLabel(tx, c.word, c.pos, templateColumn(templates[c.pos]), i);
+      selectLabelByWord(tx, c.word, c.pos);
     });
   };
 }

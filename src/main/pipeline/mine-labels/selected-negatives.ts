@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db';
+import { selectedNegativeLabels } from '../../store/neg-labels';
 import { ItemError } from '../../jobs/handler';
 import type { PartOfSpeech } from '../../ood';
 import { promptsFor, templatesOf } from './label-templates';
@@ -24,9 +25,7 @@ export function groupCountFor(negatives: number): number {
  * The order fixes which labels the grouped score drops and how it permutes them, so every stage uses this one.
  */
 export function selectedNegatives(db: Db): NegativeLabelRow[] {
-  const rows = db
-    .prepare("SELECT id, word, pos, template FROM neg_labels WHERE selected = 1 ORDER BY pos = 'adj', mining_score, id")
-    .all() as NegativeLabelRow[];
+  const rows: NegativeLabelRow[] = selectedNegativeLabels(db);
   if (rows.length === 0) throw new ItemError('no negative labels are selected: run "Mine negative labels" (labels.mine) first');
   return rows;
 }

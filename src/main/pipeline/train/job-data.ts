@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenProject } from '../../project/project';
+import { labelWordAndTemplate } from '../../store/neg-labels';
 import { fillTemplate, FINETUNE_CLASS_TEMPLATE } from '../../ood';
 import type { ClipEncoder } from '../features';
 import { indTrainClasses } from '../mine-labels/ind-classes';
@@ -37,11 +38,10 @@ export async function loadAccepted(project: OpenProject, runId: number, encoder:
     .map(([id, labelId]) => ({ row: read.get(id) as { id: number; file_path: string; prompt_version_id: number | null } | undefined, labelId }))
     .filter((r) => r.row !== undefined);
   if (rows.length === 0) throw new Error('zero accepted candidates with a negative label: accept candidates in Curate and assign labels (labels.assign) first');
-  const labelRow = db.prepare('SELECT id, word, template FROM neg_labels WHERE id = ?');
   const distinctLabels = [...new Set(rows.map((r) => r.labelId))]
     .sort((a, b) => a - b)
     .map((id) => {
-      const l = labelRow.get(id) as { id: number; word: string; template: string } | undefined;
+      const l = labelWordAndTemplate(db, id);
       if (!l) throw new Error(`negative label ${id} (assigned to an accepted candidate) no longer exists`);
       return l;
     });

@@ -1,4 +1,6 @@
 import type { Db } from '../../store/db';
+import { putMetric } from '../../store/run-metrics';
+import { markRunCompleted, runDataJson, setRunCheckpoint } from '../../store/runs';
 import { ItemError, JobFailedError, type JobContext, type JobHandler } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
 import type { ClipEncoder } from '../features';
@@ -37,12 +39,11 @@ export interface TrainingStage<C extends { epochs: number; batchSize: number }, 
 
 function writeMetrics(db: Db, runId: number, steps: StepMetrics[]): void {
   // Keyed by (run, name, step): an epoch redone after a crash overwrites its rows, never adds to them.
-  const put = db.prepare('INSERT OR REPLACE INTO run_metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?)');
   for (const s of steps) {
     const step = s.globalStep + 1;
-    put.run(runId, 'loss', step, s.epoch + 1, s.loss);
-    put.run(runId, 'accuracy', step, s.epoch + 1, s.accuracy);
-    put.run(runId, 'lr', step, s.epoch + 1, s.lr);
+    putMetric(db, runId, 'loss', step, s.epoch + 1, s.loss);
+    putMetric(db, runId, 'accuracy', step, s.epoch + 1, s.accuracy);
+    putMetric(db, runId, 'lr', step, s.epoch + 1, s.lr);
   }
 }
 
@@ -92,11 +93,11 @@ export function trainingJobHandler<C extends { epochs: number; batchSize: number
       const output = last ? stage.writeOutput(files, readCheckpoint(files.checkpoint).params, data) : null;
       return (tx) => {
         writeMetrics(tx, runId, steps);
-        tx.prepare('UPDATE runs SET checkpoint_path = ? WHERE id = ?').run(runRelative(runId, files.checkpoint), runId);
+        setRunCheckpoint(tx, runId, runRelative(runId, files.checkpoint));
         if (output) {
-          const row = tx.prepare('SELECT data_json FROM runs WHERE id = ?').pluck().get(runId) as string;
+          const row = runDataJson(tx, runId)!;
           const dataJson = { ...(JSON.parse(row) as Record<string, unknown>), weights: runRelative(runId, output) };
-          tx.prepare("UPDATE runs SET status = 'completed', error = NULL, finished_at = ?, data_json = ? WHERE id = ?").run(Date.now(), JSON.stringify(dataJson), runId);
+          markRunCompleted(tx, runId, Date.now(), JSON.stringify(dataJson));
         }
       };
     },
