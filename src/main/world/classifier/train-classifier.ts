@@ -34,6 +34,7 @@ export interface ClassifierTrainingOptions extends Partial<ClassifierTrainingSet
   onCheckpoint?(info: EpochCheckpointInfo): void;
   /** Called once the training images are rendered (rendering is a few seconds of the run). */
   onData?(count: number): void;
+  signal?: AbortSignal;
 }
 
 export interface ClassifierTrainingResult {
@@ -95,6 +96,7 @@ export async function trainWorldClassifier(opts: ClassifierTrainingOptions = {})
         opts.onStep?.(m);
       },
       onCheckpoint: opts.onCheckpoint,
+      signal: opts.signal,
     });
     return {
       model: withWeights(model, params),
