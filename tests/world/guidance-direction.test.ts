@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../../src/main/onnx';
 import { loadGuidanceClassifier, type GuidanceClassifier } from '../../src/main/pipeline/generate/guidance/classifier';
 import { GuidanceRunner } from '../../src/main/pipeline/generate/guidance/guidance-runner';
 import { resolvedObjectiveOptions } from '../../src/main/pipeline/generate/guidance/objectives';
