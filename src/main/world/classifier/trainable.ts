@@ -33,34 +33,41 @@ export function withWeights(model: ModelProto, params: TrainableParams): ModelPr
 
 /**
  * The training-step forward graph: the classifier with its parameters turned into graph inputs (so each step
- * feeds the current weights), followed by mean (label-smoothed) cross-entropy against int64 `target` and the `correct` count.
- * The loss nodes get a prefix so their generated names cannot collide with the classifier's.
+ * feeds the current weights), followed by mean (label-smoothed) cross-entropy against int64 `target` and the
+ * `correct` count.
  */
 export function classifierTrainingForward(model: ModelProto, params: TrainableParams, logitsName: string, numClasses: number, smoothing: number): ModelProto {
-  const graph = model.graph!;
-  const paramNames = new Set(params.specs.map((s) => s.name));
   const lb = new GraphBuilder({ opset: 17, name: 'loss' });
   lb.input('logits', 'float32', ['batch', numClasses]);
   lb.input('target', 'int64', ['batch']);
   smoothedCrossEntropyAndCorrect(lb, 'logits', 'target', numClasses, smoothing);
-  const loss = lb.build().graph!;
-  const keep = new Set(['logits', 'target', 'loss', 'correct']);
-  const rename = (n: string) => (n === 'logits' ? logitsName : keep.has(n) || n === '' ? n : `loss/${n}`);
-  const lossNodes = (loss.node ?? []).map((n) => ({ ...n, name: `loss/${n.name}`, input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) }));
-  const lossInits = (loss.initializer ?? []).map((t) => ({ ...t, name: rename(t.name!) }));
+  lb.output('loss', 'float32', []);
+  lb.output('correct', 'float32', []);
+  return withTrainingTail(model, params, lb.build(), { logits: logitsName });
+}
+
+/**
+ * `base` with its parameters as graph inputs, followed by `tail`: tail inputs named in `connect` read the base's
+ * tensors, its other inputs become graph inputs, its outputs are the graph's outputs. The tail's internal names get
+ * a prefix so its generated names cannot collide with the base's.
+ */
+export function withTrainingTail(base: ModelProto, params: TrainableParams, tail: ModelProto, connect: Record<string, string>): ModelProto {
+  const graph = base.graph!;
+  const t = tail.graph!;
+  const paramNames = new Set(params.specs.map((s) => s.name));
+  const external = new Set([...(t.input ?? []).map((i) => i.name!), ...(t.output ?? []).map((o) => o.name!)]);
+  const rename = (n: string) => (connect[n] !== undefined ? connect[n]! : external.has(n) || n === '' ? n : `tail/${n}`);
+  const tailNodes = (t.node ?? []).map((n) => ({ ...n, name: `tail/${n.name}`, input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) }));
+  const tailInits = (t.initializer ?? []).map((x) => ({ ...x, name: rename(x.name!) }));
   return {
-    ...model,
+    ...base,
     graph: {
       ...graph,
-      name: 'world_classifier_train_step',
-      node: [...(graph.node ?? []), ...lossNodes],
-      initializer: [...(graph.initializer ?? []).filter((t) => !paramNames.has(t.name ?? '')), ...lossInits],
-      input: [
-        ...(graph.input ?? []),
-        makeValueInfo('target', TensorDataType.INT64, ['batch']),
-        ...params.specs.map((s) => makeValueInfo(s.name, TensorDataType.FLOAT, s.dims)),
-      ],
-      output: [makeValueInfo('loss', TensorDataType.FLOAT, []), makeValueInfo('correct', TensorDataType.FLOAT, [])],
+      name: `${graph.name}_train_step`,
+      node: [...(graph.node ?? []), ...tailNodes],
+      initializer: [...(graph.initializer ?? []).filter((x) => !paramNames.has(x.name ?? '')), ...tailInits],
+      input: [...(graph.input ?? []), ...(t.input ?? []).filter((i) => connect[i.name!] === undefined), ...params.specs.map((s) => makeValueInfo(s.name, TensorDataType.FLOAT, s.dims))],
+      output: [...(t.output ?? [])],
       valueInfo: [],
     },
   };
