@@ -22,6 +22,7 @@ import { registerDemo } from './commands/demo';
 import { registerExportRun } from './commands/export-run';
 import { registerImportRun } from './commands/import-run';
 import { registerReport } from './commands/report';
+import { registerWorld } from './commands/world';
 
 const program = new Command();
 program
@@ -55,6 +56,7 @@ registerJobs(program);
 registerOnnx(program);
 registerMetrics(program);
 registerDemo(program);
+registerWorld(program);
 // Last: it extends describe and generate with --shard, so they must exist already.
 registerShard(program);
 

@@ -14,3 +14,4 @@ export const loadOnnxCli = () => load('../main/onnx/cli') as typeof import('../m
 export const loadMetricsCli = () => load('../main/ood/metrics-cli') as typeof import('../main/ood/metrics-cli');
 export const loadShard = () => load('../main/shard') as typeof import('../main/shard');
 export const loadDemo = () => load('../main/demo/run-demo') as typeof import('../main/demo/run-demo');
+export const loadWorld = () => load('../main/world/cli-api') as typeof import('../main/world/cli-api');

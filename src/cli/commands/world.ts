@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadWorld } from '../lazy';
+import { CliError, EXIT, printResult } from '../output';
+
+function positiveInt(what: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive integer, got '${v}'`, EXIT.usage);
+  return n;
+}
+
+export function registerWorld(program: Command): void {
+  const world = program.command('world').description('the self-trained miniature world (docs/WORLD.md): procedural images and the tiny models trained on them');
+
+  world
+    .command('train')
+    .description('train the world models with the project\'s own autodiff (resumable: continues from the work dir\'s checkpoints)')
+    .option('--only <models>', 'comma-separated subset of: classifier, clip')
+    .option('--out <dir>', 'where the trained weights and their records go', path.join('resources', 'world'))
+    .option('--work-dir <dir>', 'checkpoints (one per model, written after every epoch)', path.join(os.tmpdir(), 'synood-world-train'))
+    .option('--fresh', 'ignore existing checkpoints and start over')
+    .option('--seed <n>', 'training seed (init and shuffles)')
+    .option('--epochs <n>', 'epochs (default: each model\'s own)')
+    .option('--threads <n>', 'onnxruntime intra-op threads')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { only?: string; out: string; workDir: string; fresh?: boolean; seed?: string; epochs?: string; threads?: string; json?: boolean }) => {
+      const { trainWorld, WORLD_MODELS } = loadWorld();
+      const only = o.only?.split(',').map((s) => s.trim());
+      const unknown = only?.find((m) => !(WORLD_MODELS as readonly string[]).includes(m));
+      if (unknown) throw new CliError(`--only: unknown model '${unknown}' (known: ${WORLD_MODELS.join(', ')})`, EXIT.usage);
+      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${o.seed}'`, EXIT.usage);
+      const log = o.json ? () => undefined : (line: string) => process.stdout.write(line + '\n');
+      const result = await trainWorld({
+        outDir: path.resolve(o.out),
+        workDir: path.resolve(o.workDir),
+        only: only as (typeof WORLD_MODELS)[number][] | undefined,
+        fresh: !!o.fresh,
+        seed,
+        epochs: positiveInt('--epochs', o.epochs),
+        threads: positiveInt('--threads', o.threads),
+        log,
+      });
+      printResult(result, !!o.json, () => `world train finished in ${result.seconds.toFixed(1)} s`);
+    });
+
+  world
+    .command('write <split>')
+    .description('render a split (ind-train, ind-test, near-ood-test, far-ood-test, world-train) to PNG files plus manifest.json')
+    .requiredOption('--dir <dir>', 'output folder')
+    .option('--count <n>', 'only the first n images')
+    .action(async (split: string, o: { dir: string; count?: string }) => {
+      const { writeSplit, SPLIT_NAMES } = loadWorld();
+      if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new CliError(`unknown split '${split}' (known: ${SPLIT_NAMES.join(', ')})`, EXIT.usage);
+      const m = await writeSplit(path.resolve(o.dir), split as (typeof SPLIT_NAMES)[number], { count: positiveInt('--count', o.count) });
+      process.stdout.write(`wrote ${m.images.length} images of ${split} to ${path.resolve(o.dir)}\n`);
+    });
+
+  world
+    .command('sheet <split>')
+    .description('a contact sheet (PNG grid, enlarged) of a split\'s first images, for looking at the world')
+    .requiredOption('--file <png>', 'output PNG')
+    .option('--cols <n>', 'columns', '10')
+    .option('--rows <n>', 'rows', '4')
+    .action(async (split: string, o: { file: string; cols: string; rows: string }) => {
+      const { contactSheet, SPLIT_NAMES } = loadWorld();
+      if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new CliError(`unknown split '${split}' (known: ${SPLIT_NAMES.join(', ')})`, EXIT.usage);
+      writeFileSync(path.resolve(o.file), await contactSheet(split as (typeof SPLIT_NAMES)[number], positiveInt('--cols', o.cols)!, positiveInt('--rows', o.rows)!));
+      process.stdout.write(`wrote ${path.resolve(o.file)}\n`);
+    });
+}
