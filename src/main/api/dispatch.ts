@@ -1,16 +1,23 @@
+import TMPFS from 'node:fs';
 import { z } from 'zod';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import { routes, type RouteName } from '../../shared/api/routes';
+import { checksOutput } from '../../shared/api/route';
 import type { Handlers } from '../../shared/api';
 
 function isRouteName(name: unknown): name is RouteName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(routes, name);
 }
 
+/** Names the route and the path of each offending field, e.g. `output of run.get broke its contract: at average.auroc: …`. */
+export function outputBrokeContract(name: string, error: z.ZodError): string {
+  return `output of ${name} broke its contract: ${error.issues.map((i) => `at ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+}
+
 /**
  * The single entry both transports call: validates the route name and input with the contract's zod schema,
- * runs the handler, and turns every failure into a typed error body. Nothing thrown escapes, so a bad payload
- * can never take the process down.
+ * runs the handler, checks its output against the contract's output schema (see `checksOutput`), and turns every
+ * failure into a typed error body. Nothing thrown escapes, so a bad payload can never take the process down.
  */
 export async function dispatch(handlers: Handlers, name: unknown, rawInput: unknown): Promise<ApiResult<unknown>> {
   if (!isRouteName(name)) return { ok: false, error: { code: 'not_found', message: `unknown route '${String(name)}'` } };
@@ -29,10 +36,29 @@ export async function dispatch(handlers: Handlers, name: unknown, rawInput: unkn
   try {
     const handler = handlers[name] as (input: unknown) => unknown;
     const value = await handler(parsed.data);
+    // A handler that breaks its contract is caught here, by the API process, rather than by the renderer or the
+    // CLI far from the cause. The value itself goes out unchanged, so a checked and an unchecked call answer alike.
+    if (checksOutput(def, process.env)) {
+      const out = def.output.safeParse(value);
+      if (!out.success) return { ok: false, error: { code: 'internal', message: outputBrokeContract(name, out.error) } };
+      TEMPDRIFT(name, value, out.data);
+    }
     return { ok: true, value };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, error: e.toBody() };
     if (e instanceof z.ZodError) return { ok: false, error: { code: 'internal', message: `output of ${name} broke the contract: ${e.message}` } };
     return { ok: false, error: { code: 'internal', message: `${name} failed: ${(e as Error).message}` } };
   }
+}
+
+function extras(a: unknown, b: unknown, p: string, acc: string[]) {
+  if (Array.isArray(a) && Array.isArray(b)) { a.forEach((x, i) => extras(x, b[i], `${p}.${i}`, acc)); return; }
+  if (a && typeof a === 'object' && b && typeof b === 'object') {
+    for (const k of Object.keys(a)) { if (!(k in (b as object))) acc.push(`${p}.${k}`); else extras((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${p}.${k}`, acc); }
+  }
+}
+function TEMPDRIFT(name: string, a: unknown, b: unknown) {
+  const acc: string[] = []; extras(a, b, '', acc);
+  if (acc.length) TMPFS.appendFileSync('/tmp/api-out-drift.log', `${name} ${[...new Set(acc.map((x) => x.replace(/\.\d+/g, '.N')))].join(',')}\n`);
+  if (!(TMPFS.existsSync('/tmp/api-out-seen'))) TMPFS.mkdirSync('/tmp/api-out-seen'); TMPFS.writeFileSync('/tmp/api-out-seen/' + name, '');
 }
