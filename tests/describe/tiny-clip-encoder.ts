@@ -20,7 +20,7 @@ export async function tinyClipEncoder(dir: string, seed: number): Promise<ClipFe
       return (out.text_embeds as Tensor).data as Float32Array;
     },
     async encodeImages(paths) {
-      const images = await Promise.all(paths.map((p) => (typeof p === 'string' ? RawImage.read(p) : RawImage.fromBlob(new Blob([p])))));
+      const images = await Promise.all(paths.map((p) => (typeof p === 'string' ? RawImage.read(p) : RawImage.fromBlob(new Blob([new Uint8Array(p)])))));
       const out = await vision(await processor(images));
       return (out.image_embeds as Tensor).data as Float32Array;
     },
