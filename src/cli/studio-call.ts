@@ -1,9 +1,8 @@
 import type { Studio } from '../main/root';
 import type { ApiErrorCode } from '../shared/api/errors';
 import type { RouteInput, RouteName, RouteOutput } from '../shared/api';
-import { parseRouteOutput } from '../shared/api/route-output';
 import { CliError, EXIT } from './output';
-import { loadStudio } from './lazy';
+import { loadRouteOutput, loadStudio } from './lazy';
 import { noJobProcess } from './job-process-spawn';
 import { forkJobProcess } from '../main/jobs/supervisor';
 
@@ -24,6 +23,7 @@ const EXIT_BY_CODE: Partial<Record<ApiErrorCode, number>> = {
  */
 export async function withStudio<T>(projectDir: string | undefined, fn: (call: Call, studio: Studio) => Promise<T>, opts: { runJobs?: boolean } = {}): Promise<T> {
   const { Studio } = loadStudio();
+  const { parseRouteOutput } = loadRouteOutput();
   const studio = new Studio({ transport: 'direct', spawnJobProcess: opts.runJobs ? forkJobProcess : noJobProcess });
   const call: Call = async (route, input) => {
     const r = await studio.call(route, input);
