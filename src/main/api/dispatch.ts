@@ -1,4 +1,3 @@
-import TMPFS from 'node:fs';
 import { z } from 'zod';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import { routes, type RouteName } from '../../shared/api/routes';
@@ -41,24 +40,12 @@ export async function dispatch(handlers: Handlers, name: unknown, rawInput: unkn
     if (checksOutput(def, process.env)) {
       const out = def.output.safeParse(value);
       if (!out.success) return { ok: false, error: { code: 'internal', message: outputBrokeContract(name, out.error) } };
-      TEMPDRIFT(name, value, out.data);
     }
     return { ok: true, value };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, error: e.toBody() };
-    if (e instanceof z.ZodError) return { ok: false, error: { code: 'internal', message: `output of ${name} broke the contract: ${e.message}` } };
+    // A schema the handler itself parsed with (job params, stored JSON): not its output, which is checked above.
+    if (e instanceof z.ZodError) return { ok: false, error: { code: 'internal', message: `${name} failed: a value it parsed broke its schema: ${e.message}` } };
     return { ok: false, error: { code: 'internal', message: `${name} failed: ${(e as Error).message}` } };
   }
-}
-
-function extras(a: unknown, b: unknown, p: string, acc: string[]) {
-  if (Array.isArray(a) && Array.isArray(b)) { a.forEach((x, i) => extras(x, b[i], `${p}.${i}`, acc)); return; }
-  if (a && typeof a === 'object' && b && typeof b === 'object') {
-    for (const k of Object.keys(a)) { if (!(k in (b as object))) acc.push(`${p}.${k}`); else extras((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${p}.${k}`, acc); }
-  }
-}
-function TEMPDRIFT(name: string, a: unknown, b: unknown) {
-  const acc: string[] = []; extras(a, b, '', acc);
-  if (acc.length) TMPFS.appendFileSync('/tmp/api-out-drift.log', `${name} ${[...new Set(acc.map((x) => x.replace(/\.\d+/g, '.N')))].join(',')}\n`);
-  if (!(TMPFS.existsSync('/tmp/api-out-seen'))) TMPFS.mkdirSync('/tmp/api-out-seen'); TMPFS.writeFileSync('/tmp/api-out-seen/' + name, '');
 }
