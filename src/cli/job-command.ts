@@ -25,7 +25,7 @@ export async function runJobCommand<S extends { jobId: number }, R>(c: JobComman
   await withStudio(c.project, async (call, studio) => {
     const started = await c.start(call, studio);
     if (!c.wait) {
-      const job = (await call('job.get', { id: started.jobId })) as Job;
+      const job = await call('job.get', { id: started.jobId });
       printResult({ ...started, job }, c.json, () => `queued job #${job.id}: ${job.title}\nit runs when the project is next open in the studio, or with: synood jobs wait ${job.id} -p ${c.project}`);
       return;
     }

@@ -13,5 +13,7 @@ export const loadBrowserMode = () => load('../main/browser-mode') as typeof impo
 export const loadOnnxCli = () => load('../main/onnx/cli') as typeof import('../main/onnx/cli');
 export const loadMetricsCli = () => load('../main/ood/metrics-cli') as typeof import('../main/ood/metrics-cli');
 export const loadShard = () => load('../main/shard') as typeof import('../main/shard');
+/** Every route's schemas, for parsing answers: only commands that open a Studio need them. */
+export const loadRouteOutput = () => load('../shared/api/route-output') as typeof import('../shared/api/route-output');
 export const loadDemo = () => load('../main/demo/run-demo') as typeof import('../main/demo/run-demo');
 export const loadWorld = () => load('../main/world/cli-api') as typeof import('../main/world/cli-api');

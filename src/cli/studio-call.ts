@@ -1,11 +1,13 @@
 import type { Studio } from '../main/root';
 import type { ApiErrorCode } from '../shared/api/errors';
+import type { RouteInput, RouteName, RouteOutput } from '../shared/api';
 import { CliError, EXIT } from './output';
-import { loadStudio } from './lazy';
+import { loadRouteOutput, loadStudio } from './lazy';
 import { noJobProcess } from './job-process-spawn';
 import { forkJobProcess } from '../main/jobs/supervisor';
 
-export type Call = (route: string, input: unknown) => Promise<any>;
+/** A route call typed by the contract: the input as the route accepts it, the answer parsed by its output schema. */
+export type Call = <K extends RouteName>(route: K, input: RouteInput<K>) => Promise<RouteOutput<K>>;
 
 const EXIT_BY_CODE: Partial<Record<ApiErrorCode, number>> = {
   invalid_input: EXIT.badInput,
@@ -21,11 +23,12 @@ const EXIT_BY_CODE: Partial<Record<ApiErrorCode, number>> = {
  */
 export async function withStudio<T>(projectDir: string | undefined, fn: (call: Call, studio: Studio) => Promise<T>, opts: { runJobs?: boolean } = {}): Promise<T> {
   const { Studio } = loadStudio();
+  const { parseRouteOutput } = loadRouteOutput();
   const studio = new Studio({ transport: 'direct', spawnJobProcess: opts.runJobs ? forkJobProcess : noJobProcess });
   const call: Call = async (route, input) => {
     const r = await studio.call(route, input);
     if (!r.ok) throw new CliError(r.error.message, EXIT_BY_CODE[r.error.code] ?? EXIT.failure);
-    return r.value;
+    return parseRouteOutput(route, r.value);
   };
   try {
     if (projectDir) await call('project.open', { dir: projectDir });

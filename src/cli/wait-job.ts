@@ -13,7 +13,7 @@ const STOPPED = ['completed', 'failed', 'cancelled', 'paused'];
  * waiting; the job itself stays in the project and resumes the next time the project is opened.
  */
 export async function waitForJob(call: Call, studio: Studio, jobId: number, label: string): Promise<Job> {
-  const first = (await call('job.get', { id: jobId })) as Job;
+  const first = await call('job.get', { id: jobId });
   if (STOPPED.includes(first.state.status)) return first;
   return new Promise<Job>((resolve, reject) => {
     let settled = false;
@@ -72,7 +72,7 @@ export async function settleJob(call: Call, job: Job): Promise<void> {
   if (s.status === 'cancelled') throw new CliError(`job #${job.id} was cancelled (finished items are kept)`, EXIT.failure);
   if (s.status === 'paused') throw new CliError(`job #${job.id} was paused; resume it with: synood jobs resume ${job.id}`, EXIT.failure);
   if (job.progress.failed > 0) {
-    const items = (await call('job.items', { id: job.id, status: 'failed', limit: 5 })) as { key: string; error: string | null }[];
+    const items = await call('job.items', { id: job.id, status: 'failed', limit: 5 });
     note(`${job.progress.failed} of ${job.progress.total} items failed${job.progress.failed > items.length ? ` (first ${items.length})` : ''}:`);
     for (const it of items) note(`  ${it.key}: ${it.error ?? 'no reason recorded'}`);
     note(`retry them with: synood jobs retry ${job.id}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyClassifier, buildVaeDecoder } from '../../src/main/onnx/factory';
-import { stepNoise } from '../../src/main/pipeline/generate/guidance';
+import { stepNoise } from '../../src/main/pipeline/generate/guidance/generate-candidate';
 import { loadGuidanceClassifier } from '../../src/main/pipeline/generate/guidance/classifier';
 import { GuidanceRunner } from '../../src/main/pipeline/generate/guidance/guidance-runner';
 import type { Objective } from '../../src/main/pipeline/generate/guidance/objectives';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decoderInput, stepNoise } from '../../src/main/pipeline/generate/guidance';
+import { decoderInput, stepNoise } from '../../src/main/pipeline/generate/guidance/generate-candidate';
 import { loadGuidanceClassifier } from '../../src/main/pipeline/generate/guidance/classifier';
 import { GuidanceRunner } from '../../src/main/pipeline/generate/guidance/guidance-runner';
 import type { Objective } from '../../src/main/pipeline/generate/guidance/objectives';

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { choice, idList, intArg, jsonOption, numArg, projectDir, projectOption } from '../options';
+import { choice, given, idList, intArg, jsonOption, numArg, projectDir, projectOption } from '../options';
 import { CliError, EXIT, printResult } from '../output';
 import { withStudio } from '../studio-call';
+import { CandidateStatus, Objective, type CandidateFilter } from '../../shared/api/routes/candidates';
 
 interface AcceptOptions {
   all?: boolean;
   ids?: number[];
   reject?: boolean;
-  status?: string;
-  objective?: string;
+  status?: CandidateStatus;
+  objective?: Objective;
   class?: number;
   label?: number;
   minEnergy?: number;
@@ -27,8 +28,8 @@ type Range = { min?: number; max?: number };
 const range = (min?: number, max?: number): Range | undefined => (min === undefined && max === undefined ? undefined : { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
 
 /** The CandidateFilter the flags describe; empty when none was given. */
-function filterOf(o: AcceptOptions): Record<string, unknown> {
-  const f: Record<string, unknown> = {
+function filterOf(o: AcceptOptions): CandidateFilter {
+  const f: CandidateFilter = {
     status: o.status,
     objective: o.objective,
     classId: o.class,
@@ -38,7 +39,7 @@ function filterOf(o: AcceptOptions): Record<string, unknown> {
     neglabelScore: range(o.minNeglabel, o.maxNeglabel),
     sourceClassProb: range(o.minSourceProb, o.maxSourceProb),
   };
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
+  return given(f);
 }
 
 export function registerAccept(program: Command): void {
@@ -48,8 +49,8 @@ export function registerAccept(program: Command): void {
     .option('--all', 'every candidate')
     .option('--ids <ids>', 'these candidate ids, comma-separated', idList)
     .option('--reject', 'reject instead of accept')
-    .option('--status <s>', 'filter: new | accepted | rejected', choice(['new', 'accepted', 'rejected'] as const))
-    .option('--objective <o>', 'filter: energy | code | msp | none | neg-text2img', choice(['energy', 'code', 'msp', 'none', 'neg-text2img'] as const))
+    .option('--status <s>', 'filter: new | accepted | rejected', choice(CandidateStatus.options))
+    .option('--objective <o>', `filter: ${Objective.options.join(' | ')}`, choice(Objective.options))
     .option('--class <id>', 'filter: source class id', intArg)
     .option('--label <id>', 'filter: negative label id', intArg)
     .option('--min-energy <x>', 'filter: energy ≥ x', numArg)
@@ -65,10 +66,10 @@ export function registerAccept(program: Command): void {
     const hasFilter = Object.keys(filter).length > 0;
     const ways = [!!o.all, !!o.ids, hasFilter].filter(Boolean).length;
     if (ways !== 1) throw new CliError('say which candidates: exactly one of --all, --ids, or filter flags (e.g. --max-source-prob 0.5)', EXIT.usage);
-    const target = o.ids ? { type: 'ids', ids: o.ids } : { type: 'filter', filter };
+    const target = o.ids ? { type: 'ids' as const, ids: o.ids } : { type: 'filter' as const, filter };
     const status = o.reject ? 'rejected' : 'accepted';
     await withStudio(projectDir(o), async (call) => {
-      const r = (await call('curation.decide', { target, decision: { status } })) as { batch: number; changed: number };
+      const r = await call('curation.decide', { target, decision: { status } });
       printResult({ ...r, status }, !!o.json, () => `${status} ${r.changed} candidate${r.changed === 1 ? '' : 's'} (undo batch ${r.batch})`);
     });
   });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { ComparedRun } from '../../shared/api/routes/compare';
-import type { Run } from '../../shared/api/routes/runs';
 import { choice, idList, intArg, jsonOption, projectDir, projectOption } from '../options';
 import { CliError, EXIT, note, printResult } from '../output';
 import { withStudio } from '../studio-call';
@@ -44,16 +43,16 @@ export function registerCompare(program: Command): void {
     const format: Format = o.json ? 'json' : (o.format ?? 'table');
     if (!o.runs && o.baseline === undefined) throw new CliError('say which runs: --runs <ids> and/or --baseline [id]', EXIT.usage);
     await withStudio(projectDir(o), async (call) => {
-      const baselineId = o.baseline === undefined ? null : o.baseline === true ? ((await call('run.baseline', {})) as Run).id : o.baseline;
+      const baselineId = o.baseline === undefined ? null : o.baseline === true ? (await call('run.baseline', {})).id : o.baseline;
       const runIds = [...new Set([...(baselineId === null ? [] : [baselineId]), ...(o.runs ?? [])])];
       if (format === 'markdown' || format === 'latex') {
         // The same table the studio exports (and saves under the project's exports/).
-        const r = (await call('compare.export', { runIds, format })) as { text: string; file: string };
+        const r = await call('compare.export', { runIds, format });
         process.stdout.write(r.text);
         note(`saved as ${r.file} in the project`);
         return;
       }
-      const cmp = (await call('compare.runs', { runIds })) as { runs: ComparedRun[]; oodSets: string[] };
+      const cmp = await call('compare.runs', { runIds });
       printResult({ ...cmp, baselineId }, format === 'json', () => compareTable(cmp.runs, cmp.oodSets, baselineId));
     });
   });

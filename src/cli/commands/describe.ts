@@ -35,7 +35,7 @@ export function registerDescribe(program: Command): void {
         const imageIds = o.images ?? subsetImageIds(studio);
         if (imageIds.length === 0) throw new CliError('no images to describe: the subset is empty (run synood select first) and no --images were given', EXIT.badInput);
         count = imageIds.length;
-        return (await call('prompt.describe', { imageIds })) as { jobId: number };
+        return await call('prompt.describe', { imageIds });
       },
       result: async (_call, _s, job) => ({ images: count, described: job.progress.done, failed: job.progress.failed }),
       human: (r) => `described ${r.described} of ${r.images} images${r.failed ? ` (${r.failed} failed)` : ''}`,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { EvaluationRow, MetricsSummary } from '../../shared/api/routes/evaluations';
-import type { Run } from '../../shared/api/routes/runs';
 import { runJobCommand } from '../job-command';
 import { idList, intArg, jsonOption, projectDir, projectOption, waitOption } from '../options';
 import { CliError, EXIT } from '../output';
@@ -41,11 +40,11 @@ export function registerEval(program: Command): void {
       wait: o.wait,
       label: 'evaluate',
       start: async (call) => {
-        if (o.baseline) runId = ((await call('run.baseline', {})) as Run).id;
-        const started = (await call('evaluate.start', { runId, oodDatasetIds: o.ood ?? [], switches: { projection: o.projection, tunedLabels: o.tunedLabels } })) as { jobId: number; sets: number };
+        if (o.baseline) runId = (await call('run.baseline', {})).id;
+        const started = await call('evaluate.start', { runId, oodDatasetIds: o.ood ?? [], switches: { projection: o.projection, tunedLabels: o.tunedLabels } });
         return { ...started, runId };
       },
-      result: (call) => call('evaluation.list', { runId }) as Promise<{ rows: EvaluationRow[]; average: MetricsSummary | null }>,
+      result: (call) => call('evaluation.list', { runId }),
       human: (r) => `run #${runId}\n${evaluationTable(r.rows, r.average)}`,
     });
   });

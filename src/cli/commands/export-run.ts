@@ -19,7 +19,7 @@ export function registerExportRun(program: Command): void {
     .option('--force', 'replace an existing file');
   jsonOption(projectOption(cmd)).action(async (o: { run: number; out: string; force?: boolean; project?: string; json?: boolean }) => {
     await withStudio(projectDir(o), async (call) => {
-      const r = (await call('bundle.export', { runId: o.run, out: path.resolve(o.out), force: !!o.force })) as { file: string; bytes: number; sha256: string; sections: number };
+      const r = await call('bundle.export', { runId: o.run, out: path.resolve(o.out), force: !!o.force });
       printResult(r, !!o.json, () => `wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KiB, ${r.sections} sections, sha256 ${r.sha256})`);
     });
   });

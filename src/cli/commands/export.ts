@@ -26,7 +26,7 @@ export function registerExport(program: Command): void {
   exportCommand(exp, 'dataset', 'the accepted candidates as an ImageFolder by negative label, with metadata.jsonl at its root (Hugging Face imagefolder)', 'folder to create (must be empty or new)').action(
     async (o: Common) => {
       await withStudio(projectDir(o), async (call) => {
-        const r = (await call('export.dataset', { out: path.resolve(o.out), force: !!o.force })) as { dir: string; images: number; labels: number; unlabeled: number };
+        const r = await call('export.dataset', { out: path.resolve(o.out), force: !!o.force });
         const unlabeled = r.unlabeled ? ` (${r.unlabeled} without a label, under unlabeled/)` : '';
         printResult(r, !!o.json, () => `exported ${r.images} images in ${r.labels} label folders${unlabeled} to ${r.dir}\nload it with: datasets.load_dataset("imagefolder", data_dir="${r.dir}")`);
       });
@@ -35,9 +35,9 @@ export function registerExport(program: Command): void {
 
   exportCommand(exp, 'labels', 'the selected negative labels, one per line', 'text file to write')
     .option('--columns <cols>', 'add tab-separated columns (with a header): pos, score', columnsArg)
-    .action(async (o: Common & { columns?: string[] }) => {
+    .action(async (o: Common & { columns?: (typeof LABEL_COLUMNS)[number][] }) => {
       await withStudio(projectDir(o), async (call) => {
-        const r = (await call('export.labels', { out: path.resolve(o.out), force: !!o.force, columns: o.columns ?? [] })) as { file: string; labels: number };
+        const r = await call('export.labels', { out: path.resolve(o.out), force: !!o.force, columns: o.columns ?? [] });
         printResult(r, !!o.json, () => `wrote ${r.labels} negative labels to ${r.file}`);
       });
     });
@@ -48,7 +48,7 @@ export function registerExport(program: Command): void {
     .option('--no-tuned-labels', 'use the original, not the tuned, negative-label features')
     .action(async (o: Common & { run: number; projection: boolean; tunedLabels: boolean }) => {
       await withStudio(projectDir(o), async (call) => {
-        const r = (await call('export.scorer', { runId: o.run, out: path.resolve(o.out), force: !!o.force, switches: { projection: o.projection, tunedLabels: o.tunedLabels } })) as { file: string };
+        const r = await call('export.scorer', { runId: o.run, out: path.resolve(o.out), force: !!o.force, switches: { projection: o.projection, tunedLabels: o.tunedLabels } });
         printResult(r, !!o.json, () => `wrote ${r.file} (input pixel_values, preprocessed as the studio does; output ood_score, higher = more in-distribution)`);
       });
     });
@@ -56,9 +56,9 @@ export function registerExport(program: Command): void {
   exportCommand(exp, 'metrics', "a run's metrics per OOD set and their average (CSV), or with its training curves (JSON)", '.csv or .json file to write')
     .requiredOption('--run <id>', 'run id', intArg)
     .option('--format <f>', 'csv | json (default: from the file extension)', choice(['csv', 'json'] as const))
-    .action(async (o: Common & { run: number; format?: string }) => {
+    .action(async (o: Common & { run: number; format?: 'csv' | 'json' }) => {
       await withStudio(projectDir(o), async (call) => {
-        const r = (await call('export.metrics', { runId: o.run, out: path.resolve(o.out), force: !!o.force, ...(o.format ? { format: o.format } : {}) })) as { file: string; format: string; sets: number };
+        const r = await call('export.metrics', { runId: o.run, out: path.resolve(o.out), force: !!o.force, ...(o.format ? { format: o.format } : {}) });
         printResult(r, !!o.json, () => `wrote ${r.file} (${r.format}, ${r.sets} OOD set${r.sets === 1 ? '' : 's'})`);
       });
     });

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { runJobCommand } from '../job-command';
 import { choice, given, idList, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
 import { CliError, EXIT } from '../output';
-import { GUIDANCE_DEFAULTS as D, GUIDANCE_OBJECTIVES, GuidanceReduction, OBJECTIVE_INFO, ResizeFilter, VaeLatentMode } from '../../shared/guidance';
+import { GUIDANCE_DEFAULTS as D, GUIDANCE_OBJECTIVES, GuidanceReduction, OBJECTIVE_INFO, ResizeFilter, VaeLatentMode, type GuidanceObjective } from '../../shared/guidance';
+import type { GenerateSource } from '../../shared/api/routes/generate';
 
 interface GenerateOptions {
-  objective?: string;
+  objective?: GuidanceObjective;
   strength?: number;
   steps?: number;
   guidance?: number;
@@ -13,13 +14,13 @@ interface GenerateOptions {
   lr?: number;
   seed?: number;
   perImage?: number;
-  reduction?: string;
+  reduction?: GuidanceReduction;
   batchSize?: number;
   officialTarget?: number;
   energyMargin?: number;
   energyTemperature?: number;
-  vaeLatent?: string;
-  resizeFilter?: string;
+  vaeLatent?: VaeLatentMode;
+  resizeFilter?: ResizeFilter;
   subset?: boolean;
   classes?: number[];
   images?: number[];
@@ -28,7 +29,7 @@ interface GenerateOptions {
   wait: boolean;
 }
 
-function source(o: GenerateOptions) {
+function source(o: GenerateOptions): GenerateSource {
   const chosen = [o.subset, o.classes, o.images].filter((v) => v !== undefined).length;
   if (chosen > 1) throw new CliError('give at most one of --subset, --classes, --images', EXIT.usage);
   if (o.classes) return { type: 'classes', classIds: o.classes };
@@ -84,8 +85,8 @@ export function registerGenerate(program: Command): void {
       json: !!o.json,
       wait: o.wait,
       label: 'generate',
-      start: (call) => call('generate.start', { source: src, settings }) as Promise<{ jobId: number; items: number }>,
-      result: async (call, started) => ({ candidates: ((await call('generate.live', { jobId: started.jobId })) as { done: number }).done }),
+      start: (call) => call('generate.start', { source: src, settings }),
+      result: async (call, started) => ({ candidates: (await call('generate.live', { jobId: started.jobId })).done }),
       human: (r, started) => `generated ${r.candidates} of ${started.items} candidates (job #${started.jobId}); curate them with synood accept or in the studio`,
     });
   });

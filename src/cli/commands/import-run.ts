@@ -29,12 +29,7 @@ export function registerImportRun(program: Command): void {
     // Options after the file may have been taken by `import` (it has -p and --json too): read both levels.
     const o = this.optsWithGlobals() as { project?: string; json?: boolean };
     await withStudio(projectDir(o), async (call) => {
-      const r = (await call('bundle.import', { file: path.resolve(file) })) as {
-        runId: number;
-        name: string;
-        alreadyImported: boolean;
-        origin: { projectName: string; projectPath: string; runId: number; exportedAt: number; studioVersion: string };
-      };
+      const r = await call('bundle.import', { file: path.resolve(file) });
       printResult(r, !!o.json, () =>
         r.alreadyImported
           ? `already imported as run ${r.runId} '${r.name}'; nothing changed`

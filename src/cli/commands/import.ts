@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Dataset } from '../../shared/api/routes/datasets';
+import type { DatasetKind, DatasetSource } from '../../shared/api/routes/datasets';
 import { runJobCommand } from '../job-command';
 import { choice, jsonOption, projectDir, projectOption, waitOption } from '../options';
 import { CliError, EXIT } from '../output';
@@ -8,7 +8,7 @@ import { CliError, EXIT } from '../output';
 interface ImportOptions {
   project?: string;
   name: string;
-  kind: string;
+  kind: DatasetKind;
   folder?: string;
   flat?: string;
   list?: string;
@@ -30,7 +30,7 @@ export function registerImport(program: Command): void {
   waitOption(jsonOption(projectOption(cmd))).action(async (o: ImportOptions) => {
     const sources = [o.folder, o.flat, o.list].filter(Boolean);
     if (sources.length !== 1) throw new CliError('give exactly one of --folder, --flat, --list', EXIT.usage);
-    const source = o.folder
+    const source: DatasetSource = o.folder
       ? { type: 'folder', path: path.resolve(o.folder), layout: 'imagefolder' }
       : o.flat
         ? { type: 'folder', path: path.resolve(o.flat), layout: 'flat' }
@@ -40,8 +40,8 @@ export function registerImport(program: Command): void {
       json: !!o.json,
       wait: o.wait,
       label: 'import',
-      start: (call) => call('dataset.import', { name: o.name, kind: o.kind, source }) as Promise<{ jobId: number; datasetId: number }>,
-      result: async (call, started) => ((await call('dataset.list', {})) as Dataset[]).find((d) => d.id === started.datasetId)!,
+      start: (call) => call('dataset.import', { name: o.name, kind: o.kind, source }),
+      result: async (call, started) => (await call('dataset.list', {})).find((d) => d.id === started.datasetId)!,
       human: (ds) => `dataset '${ds.name}' (#${ds.id}): ${ds.imageCount} images in ${ds.classCount} classes, ${ds.skippedCount} skipped`,
     });
   });

@@ -25,10 +25,10 @@ function jobsTable(jobs: Job[]): string {
 }
 
 /** A subcommand acting on one job through its route (cancel, pause, resume, retry). */
-function transition(jobs: Command, name: string, route: string, description: string): void {
+function transition(jobs: Command, name: string, route: 'job.cancel' | 'job.pause' | 'job.resume' | 'job.retry', description: string): void {
   jsonOption(projectOption(jobs.command(name).description(description).argument('<id>', 'job id', intArg))).action(async (id: number, o: Common) => {
     await withStudio(projectDir(o), async (call) => {
-      const job = (await call(route, { id })) as Job;
+      const job = await call(route, { id });
       printResult(job, !!o.json, () => jobLine(job));
     });
   });
@@ -39,7 +39,7 @@ export function registerJobs(program: Command): void {
   jsonOption(projectOption(jobs.command('list', { isDefault: true }).description('recent jobs, newest first (the default)').option('-n, --limit <n>', 'how many (default 50)', intArg))).action(
     async (o: Common & { limit?: number }) => {
       await withStudio(projectDir(o), async (call) => {
-        const list = (await call('job.list', { limit: o.limit ?? 50 })) as Job[];
+        const list = await call('job.list', { limit: o.limit ?? 50 });
         printResult(list, !!o.json, () => jobsTable(list));
       });
     },
@@ -60,9 +60,9 @@ export function registerJobs(program: Command): void {
         .option('--status <s>', 'failed | done | pending | all (default: failed)', choice(['failed', 'done', 'pending', 'all'] as const))
         .option('-n, --limit <n>', 'how many (default 100)', intArg),
     ),
-  ).action(async (id: number, o: Common & { status?: string; limit?: number }) => {
+  ).action(async (id: number, o: Common & { status?: 'failed' | 'done' | 'pending' | 'all'; limit?: number }) => {
     await withStudio(projectDir(o), async (call) => {
-      const items = (await call('job.items', { id, status: o.status ?? 'failed', limit: o.limit ?? 100 })) as { seq: number; key: string; status: string; error: string | null }[];
+      const items = await call('job.items', { id, status: o.status ?? 'failed', limit: o.limit ?? 100 });
       printResult(items, !!o.json, () => (items.length ? textTable(['seq', 'key', 'status', 'error'], items.map((i) => [i.seq, i.key, i.status, i.error])) : 'no such items'));
     });
   });

@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runJobCommand } from '../job-command';
 import { CliError, EXIT } from '../output';
-import type { MinedLabelSet } from '../../shared/api/routes/mine-labels';
 import { choice, given, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -14,7 +13,7 @@ interface MineOptions {
   nounTemplate?: string[];
   adjTemplate?: string[];
   classTemplate?: string;
-  lemmas?: string;
+  lemmas?: 'first' | 'all';
   wordList?: string;
   wordListMode?: 'pool' | 'fixed';
   excludeIndNames?: boolean;
@@ -57,10 +56,10 @@ export function registerMineLabels(program: Command): void {
       json: !!o.json,
       wait: o.wait,
       label: 'mine',
-      start: (call) => call('labels.mine', params) as Promise<{ jobId: number; candidates: number }>,
+      start: (call) => call('labels.mine', params),
       result: async (call) => ({
-        ...((await call('label.summary', {})) as { selected: number; candidates: number }),
-        mining: (await call('labels.mining', {})) as MinedLabelSet | null,
+        ...(await call('label.summary', {})),
+        mining: await call('labels.mining', {}),
       }),
       human: (r, started) => {
         const src = r.mining?.source;

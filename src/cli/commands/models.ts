@@ -51,7 +51,7 @@ async function download(repo: string, o: { role: (typeof ROLES)[number]; revisio
   }
   if (!o.json) note(`downloaded ${result.files.length} files into ${dest}; validating and registering…`);
   await withStudio(projectDir(o), async (call) => {
-    const row = (await call('model.import', { role: o.role, path: dest })) as ModelRow;
+    const row = await call('model.import', { role: o.role, path: dest });
     printResult({ download: result, model: row }, !!o.json, () => `registered ${row.role} model #${row.id} (${row.path})`);
   });
 }
@@ -60,14 +60,14 @@ export function registerModels(program: Command): void {
   const models = program.command('models').description('list, validate, import and download the models each role uses (clip, classifier, inpainting, vlm)');
   jsonOption(projectOption(models.command('list', { isDefault: true }).description('registered models, newest first per role (the default)'))).action(async (o: { project?: string; json?: boolean }) => {
     await withStudio(projectDir(o), async (call) => {
-      const rows = (await call('model.list', {})) as ModelRow[];
+      const rows = await call('model.list', {});
       printResult(rows, !!o.json, () => modelsTable(rows));
     });
   });
   jsonOption(roleOption(models.command('validate').description("check a model folder against the role's contract without loading it (exit 3 when it does not fit)").argument('<path>', 'model folder (or a classifier .onnx file)'))).action(
-    async (p: string, o: { role: string; json?: boolean }) => {
+    async (p: string, o: { role: (typeof ROLES)[number]; json?: boolean }) => {
       await withStudio(undefined, async (call) => {
-        const v = (await call('model.validate', { role: o.role, path: path.resolve(p) })) as ModelValidation;
+        const v = await call('model.validate', { role: o.role, path: path.resolve(p) });
         if (o.json) printResult(v, true, () => '');
         if (v.ok) {
           if (!o.json) printResult(v, false, () => validationText(v));
@@ -88,9 +88,9 @@ export function registerModels(program: Command): void {
           .option('--copy', "copy it under the project's models/ folder instead of using it in place"),
       ),
     ),
-  ).action(async (p: string, o: { role: string; copy?: boolean; project?: string; json?: boolean }) => {
+  ).action(async (p: string, o: { role: (typeof ROLES)[number]; copy?: boolean; project?: string; json?: boolean }) => {
     await withStudio(projectDir(o), async (call) => {
-      const row = (await call('model.import', { role: o.role, path: path.resolve(p), copy: !!o.copy })) as ModelRow;
+      const row = await call('model.import', { role: o.role, path: path.resolve(p), copy: !!o.copy });
       printResult(row, !!o.json, () => `registered ${row.role} model #${row.id}: ${row.path}\n${row.validation?.summary ?? ''}`.trimEnd());
     });
   });

@@ -40,7 +40,7 @@ export function registerReport(program: Command): void {
   jsonOption(projectOption(cmd)).action(async (o: ReportOptions) => {
     await withStudio(projectDir(o), async (call) => {
       const stats = { runIds: o.runs, ...(o.reference !== undefined ? { referenceId: o.reference } : {}), ...(o.resamples !== undefined ? { resamples: o.resamples } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
-      const r = (await call('report.write', { ...stats, out: path.resolve(o.out), pdf: o.pdf ? path.resolve(o.pdf) : false, force: !!o.force })) as { file: string; pdf: string | null; pdfPages: number | null; bytes: number };
+      const r = await call('report.write', { ...stats, out: path.resolve(o.out), pdf: o.pdf ? path.resolve(o.pdf) : false, force: !!o.force });
       const tables: Record<string, string> = {};
       for (const [format, file] of [
         ['markdown', o.markdown],
@@ -49,7 +49,7 @@ export function registerReport(program: Command): void {
         if (!file) continue;
         const target = path.resolve(file);
         if (fs.existsSync(target) && !o.force) throw new CliError(`${target} already exists; choose another name, or pass --force to replace it`, EXIT.conflict);
-        const t = (await call('compare.table', { ...stats, format })) as { text: string };
+        const t = await call('compare.table', { ...stats, format });
         fs.writeFileSync(target, t.text);
         tables[format] = target;
       }

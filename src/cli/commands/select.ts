@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { SubsetSelection } from '../../shared/api/routes/select';
 import { intArg, jsonOption, projectDir, projectOption } from '../options';
 import { printResult } from '../output';
 import { withStudio } from '../studio-call';
@@ -15,7 +14,7 @@ export function registerSelect(program: Command): void {
     ),
   ).action(async (o: { k?: number; dataset?: number; project?: string; json?: boolean }) => {
     await withStudio(projectDir(o), async (call) => {
-      const s = (await call('subset.select', { ...(o.k !== undefined ? { k: o.k } : {}), ...(o.dataset !== undefined ? { datasetId: o.dataset } : {}) })) as SubsetSelection;
+      const s = await call('subset.select', { ...(o.k !== undefined ? { k: o.k } : {}), ...(o.dataset !== undefined ? { datasetId: o.dataset } : {}) });
       const unclassed = s.unclassed ? `; ${s.unclassed} images without a class were left out` : '';
       printResult(s, !!o.json, () => `selected ${s.selected} images in ${s.classes} classes of ${s.datasets} dataset${s.datasets === 1 ? '' : 's'}${unclassed}`);
     });

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { LrSchedule, type RunDetail } from '../../shared/api/routes/runs';
+import type { z } from 'zod';
+import { LrSchedule, type TrainConfig } from '../../shared/api/routes/runs';
 import { runJobCommand } from '../job-command';
 import { choice, given, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
+import { CliError, EXIT } from '../output';
+import type { Call } from '../studio-call';
 
 interface TrainOptions {
   stage: 'projection' | 'labels';
@@ -13,16 +16,24 @@ interface TrainOptions {
   weightDecay?: number;
   momentum?: number;
   batchSize?: number;
-  lrSchedule?: string;
+  lrSchedule?: LrSchedule;
   project?: string;
   json?: boolean;
   wait: boolean;
 }
 
 /** The last value of each training curve: what a person reads off the end of a run. */
-async function finalMetrics(call: (r: string, i: unknown) => Promise<any>, runId: number): Promise<Record<string, number>> {
-  const series = (await call('run.metrics', { runIds: [runId], maxPoints: 2 })) as { name: string; points: { value: number }[] }[];
+async function finalMetrics(call: Call, runId: number): Promise<Record<string, number>> {
+  const series = await call('run.metrics', { runIds: [runId], maxPoints: 2 });
   return Object.fromEntries(series.filter((s) => s.points.length).map((s) => [s.name, s.points.at(-1)!.value]));
+}
+
+/** The stage's config from the flags given; a flag of the other stage is refused, as the contract refuses it. */
+function trainConfig(o: TrainOptions): z.input<typeof TrainConfig> {
+  const common = given({ epochs: o.epochs, lr: o.lr, weightDecay: o.weightDecay, batchSize: o.batchSize, lrSchedule: o.lrSchedule });
+  const foreign = o.stage === 'projection' ? (o.momentum !== undefined ? '--momentum' : null) : o.minLr !== undefined ? '--min-lr' : null;
+  if (foreign) throw new CliError(`invalid input for train.start: ${foreign} does not apply to --stage ${o.stage}`, EXIT.badInput);
+  return o.stage === 'projection' ? { stage: 'projection', ...common, ...given({ minLr: o.minLr }) } : { stage: 'labels', ...common, ...given({ momentum: o.momentum }) };
 }
 
 export function registerTrain(program: Command): void {
@@ -40,15 +51,15 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'batch size (default 128)', intArg)
     .option('--lr-schedule <s>', 'cosine annealing per-step | per-epoch (default per-step)', choice(LrSchedule.options));
   waitOption(jsonOption(projectOption(cmd))).action(async (o: TrainOptions) => {
-    const config = { stage: o.stage, ...given({ epochs: o.epochs, lr: o.lr, minLr: o.minLr, weightDecay: o.weightDecay, momentum: o.momentum, batchSize: o.batchSize, lrSchedule: o.lrSchedule }) };
+    const config = trainConfig(o);
     const name = o.name ?? `${o.stage} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
     await runJobCommand({
       project: projectDir(o),
       json: !!o.json,
       wait: o.wait,
       label: `train ${o.stage}`,
-      start: (call) => call('train.start', { name, config, ...(o.seed !== undefined ? { seed: o.seed } : {}) }) as Promise<{ runId: number; jobId: number }>,
-      result: async (call, started) => ({ run: (await call('run.get', { id: started.runId })) as RunDetail, final: await finalMetrics(call, started.runId) }),
+      start: (call) => call('train.start', { name, config, ...(o.seed !== undefined ? { seed: o.seed } : {}) }),
+      result: async (call, started) => ({ run: await call('run.get', { id: started.runId }), final: await finalMetrics(call, started.runId) }),
       human: (r) =>
         [
           `run #${r.run.id} '${r.run.name}' ${r.run.status}`,

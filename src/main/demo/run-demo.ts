@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Studio } from '../root';
 import type { ApiResult } from '../../shared/api/errors';
+import type { RouteInput, RouteName, RouteOutput } from '../../shared/api';
+import { parseRouteOutput } from '../../shared/api/route-output';
 import type { Job } from '../../shared/api/jobs';
 import { GenerateSettings } from '../../shared/api/routes/generate';
 import { OBJECTIVE_INFO } from '../../shared/guidance';
@@ -52,9 +54,10 @@ export function demoFolder(dir: string, force = false): { root: string; note?: s
   return { root: fresh, note: `${root} already holds a demo project, so this one goes to ${fresh} (run with --force to replace the old one instead)` };
 }
 
-function value<T>(r: ApiResult<unknown>, what: string): T {
-  if (!r.ok) throw new Error(`${what}: ${r.error.message}`);
-  return r.value as T;
+/** The answer of a route, parsed by its output schema (no cast), or its error naming the route. */
+function value<K extends RouteName>(route: K, r: ApiResult<unknown>): RouteOutput<K> {
+  if (!r.ok) throw new Error(`${route}: ${r.error.message}`);
+  return parseRouteOutput(route, r.value);
 }
 
 /**
@@ -68,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const projectDir = path.join(root, 'project');
   if (note) opts.log(`demo folder            ${note}`);
   const studio = new Studio({ transport: 'direct', homeDir: path.join(root, 'home') });
-  const call = async <T>(route: string, input: unknown) => value<T>(await studio.call(route, input), route);
+  const call = async <K extends RouteName>(route: K, input: RouteInput<K>) => value(route, await studio.call(route, input));
   // A failure the job supervisor reports but could not write (its disk is full too) ends the wait all the same:
   // the database keeps the job running, to resume when the project is next opened.
   const reportedFailures = new Map<number, Job['state']>();
@@ -78,13 +81,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const stage = async (name: string, jobId: number) => {
     const t0 = Date.now();
     for (;;) {
-      const read = await call<Job>('job.get', { id: jobId });
+      const read = await call('job.get', { id: jobId });
       const reported = reportedFailures.get(jobId);
       const job = reported && ['running', 'queued'].includes(read.state.status) ? { ...read, state: reported } : read;
       opts.progress?.(name, job.progress.done + job.progress.failed, job.progress.total);
       if (job.state.status === 'completed') {
         if (job.progress.failed > 0) {
-          const failed = await call<{ key: string; error: string | null }[]>('job.items', { id: jobId, status: 'failed', limit: 3 });
+          const failed = await call('job.items', { id: jobId, status: 'failed', limit: 3 });
           opts.log(`  ${name}: ${job.progress.failed} item(s) failed, e.g. ${failed[0]?.key}: ${failed[0]?.error}`);
         }
         opts.log(`${name.padEnd(22)} ${job.progress.done}/${job.progress.total} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -109,14 +112,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       ...Object.entries(data.ood).map(([name, dir]) => [`import ood-${name}`, `ood-${name}`, 'ood-test', dir, 'flat'] as [string, string, 'ood-test', string, 'flat']),
     ];
     for (const [label, name, kind, dir, layout] of imports) {
-      const { jobId } = await call<{ jobId: number }>('dataset.import', { name, kind, source: { type: 'folder', path: dir, layout } });
+      const { jobId } = await call('dataset.import', { name, kind, source: { type: 'folder', path: dir, layout } });
       await stage(label, jobId);
     }
 
-    const sel = await call<{ selected: number }>('subset.select', { k: 8 });
+    const sel = await call('subset.select', { k: 8 });
     opts.log(`select subset          ${sel.selected} images (top 8 per class by bytes per pixel)`);
     const selectedIds = project.db.prepare('SELECT id FROM images WHERE selected = 1 ORDER BY id').pluck().all() as number[];
-    await stage('describe (VLM)', (await call<{ jobId: number }>('prompt.describe', { imageIds: selectedIds })).jobId);
+    await stage('describe (VLM)', (await call('prompt.describe', { imageIds: selectedIds })).jobId);
     // The route's defaults are the studio's defaults (GUIDANCE_DEFAULTS): the demo runs what a user gets.
     const generation = GenerateSettings.parse({});
     opts.log(
@@ -124,27 +127,27 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         `ε ← ε − (r/B)·∂L/∂u with u = z0/0.18215 the decoder input, r = ${generation.lr}, ${generation.reduction} (B = ${generation.batchSize}), ` +
         `${generation.iterations} iterations, VAE latent ${generation.vaeLatent}, classifier resize ${generation.resizeFilter}`,
     );
-    await stage('generate (guided)', (await call<{ jobId: number }>('generate.start', { source: { type: 'subset' }, settings: generation })).jobId);
-    await stage('mine negative labels', (await call<{ jobId: number }>('labels.mine', { candidateLimit: 3000 })).jobId);
-    await stage('assign labels', (await call<{ jobId: number }>('labels.assign', { scope: 'all' })).jobId);
+    await stage('generate (guided)', (await call('generate.start', { source: { type: 'subset' }, settings: generation })).jobId);
+    await stage('mine negative labels', (await call('labels.mine', { candidateLimit: 3000 })).jobId);
+    await stage('assign labels', (await call('labels.assign', { scope: 'all' })).jobId);
 
     // Auto-curation: a candidate whose source class CLIP still recognises (the main object survived) is rejected.
-    const rejected = await call<{ changed: number }>('curation.decide', { target: { type: 'filter', filter: { status: 'new', sourceClassProb: { min: 0.9 } } }, decision: { status: 'rejected' } });
-    const accepted = await call<{ changed: number }>('curation.decide', { target: { type: 'filter', filter: { status: 'new' } }, decision: { status: 'accepted' } });
+    const rejected = await call('curation.decide', { target: { type: 'filter', filter: { status: 'new', sourceClassProb: { min: 0.9 } } }, decision: { status: 'rejected' } });
+    const accepted = await call('curation.decide', { target: { type: 'filter', filter: { status: 'new' } }, decision: { status: 'accepted' } });
     opts.log(`auto-curate            ${accepted.changed} accepted, ${rejected.changed} rejected (source-class probability ≥ 0.9)`);
 
-    const labels = await call<{ runId: number; jobId: number }>('train.start', { name: 'SynOOD stage 2 only (tuned label features)', seed: 0, config: { stage: 'labels' } });
+    const labels = await call('train.start', { name: 'SynOOD stage 2 only (tuned label features)', seed: 0, config: { stage: 'labels' } });
     await stage('train label features', labels.jobId);
-    const projection = await call<{ runId: number; jobId: number }>('train.start', { name: 'SynOOD (projection + tuned label features)', seed: 0, config: { stage: 'projection' } });
+    const projection = await call('train.start', { name: 'SynOOD (projection + tuned label features)', seed: 0, config: { stage: 'projection' } });
     await stage('train projection', projection.jobId);
 
-    const baseline = await call<{ id: number }>('run.baseline', {});
-    await stage('evaluate zero-shot', (await call<{ jobId: number }>('evaluate.start', { runId: baseline.id, switches: { projection: false, tunedLabels: false } })).jobId);
-    await stage('evaluate labels only', (await call<{ jobId: number }>('evaluate.start', { runId: labels.runId, switches: { projection: false, tunedLabels: true } })).jobId);
-    await stage('evaluate SynOOD', (await call<{ jobId: number }>('evaluate.start', { runId: projection.runId, switches: { projection: true, tunedLabels: true } })).jobId);
+    const baseline = await call('run.baseline', {});
+    await stage('evaluate zero-shot', (await call('evaluate.start', { runId: baseline.id, switches: { projection: false, tunedLabels: false } })).jobId);
+    await stage('evaluate labels only', (await call('evaluate.start', { runId: labels.runId, switches: { projection: false, tunedLabels: true } })).jobId);
+    await stage('evaluate SynOOD', (await call('evaluate.start', { runId: projection.runId, switches: { projection: true, tunedLabels: true } })).jobId);
 
     const runIds = [baseline.id, labels.runId, projection.runId];
-    const table = await call<{ text: string }>('compare.export', { runIds, format: 'markdown' });
+    const table = await call('compare.export', { runIds, format: 'markdown' });
     const seconds = (Date.now() - started) / 1000;
     return { projectDir, table: table.text, runIds: { baseline: baseline.id, labels: labels.runId, projection: projection.runId }, seconds, ...(note ? { note } : {}) };
   } finally {

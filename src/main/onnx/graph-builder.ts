@@ -3,6 +3,7 @@ import type { ModelProto } from './model-io';
 import { type AttrValue, makeAttribute } from './attributes';
 import { type ElemTypeName, elemTypeCode } from './data-types';
 import { makeTensor } from './tensor';
+import { DEFAULT_OPSET, irVersionFor } from './opset';
 
 export type Dim = number | string;
 
@@ -53,7 +54,7 @@ export class GraphBuilder {
   private counter = 0;
 
   constructor(opts: { opset?: number; name?: string } = {}) {
-    this.opset = opts.opset ?? 17;
+    this.opset = opts.opset ?? DEFAULT_OPSET;
     this.name = opts.name ?? 'graph';
   }
 
@@ -126,7 +127,7 @@ export class GraphBuilder {
 
   build(): ModelProto {
     return {
-      irVersion: this.opset >= 21 ? 10 : this.opset >= 19 ? 9 : 8,
+      irVersion: irVersionFor(this.opset),
       producerName: 'synood-studio',
       opsetImport: [{ domain: '', version: this.opset }],
       graph: {

@@ -2,6 +2,7 @@ export type { onnx } from './proto';
 export { loadModel, saveModel, decodeModel, type ModelProto } from './model-io';
 export { tensorToArray, makeTensor, tensorDims, type TensorArray } from './tensor';
 export { GraphBuilder, makeValueInfo, type Dim } from './graph-builder';
+export { DEFAULT_OPSET, defaultDomainOpset, irVersionFor } from './opset';
 export { TensorDataType, AttributeType, type ElemTypeName } from './data-types';
 export { type AttrValue } from './attributes';
 export { vjp, type VjpOptions } from './autodiff/vjp';

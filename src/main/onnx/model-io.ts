@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import protobuf from 'protobufjs';
 import type { onnx } from './proto-types';
 import { onnxMessageType } from './proto';
-import { exactInt64, toNumber } from './int64';
+import { exactInt64 } from './int64';
+import { DEFAULT_OPSET, defaultDomainOpset, irVersionFor } from './opset';
 import { readExternalBytes } from './tensor';
 
 export type ModelProto = onnx.IModelProto;
@@ -92,11 +93,7 @@ function inlineExternalData(model: ModelProto, baseDir: string | undefined): voi
 }
 
 function defaultIrVersion(model: ModelProto): number {
-  const opset = toNumber(model.opsetImport?.find((o) => !o.domain)?.version ?? 17);
-  // Opsets 19-20 need IR 9 and 21+ IR 10; IR 8 covers opsets up to 18.
-  if (opset >= 21) return 10;
-  if (opset >= 19) return 9;
-  return 8;
+  return irVersionFor(defaultDomainOpset(model, DEFAULT_OPSET));
 }
 
 export function saveModel(model: ModelProto): Uint8Array {

@@ -3,11 +3,14 @@ import { ApiError } from '../../shared/api/errors';
 import type { Project } from '../../shared/api/routes/app';
 import { openDb, type Db } from '../store/db';
 import { projectPaths, type ProjectPaths } from './paths';
+import { createProjectMemo, type ProjectMemo } from './memo';
 
 export interface OpenProject {
   info: Project;
   paths: ProjectPaths;
   db: Db;
+  /** Caches that go with this open project (see memo.ts). */
+  memo: ProjectMemo;
 }
 
 function readInfo(db: Db, paths: ProjectPaths): Project {
@@ -27,7 +30,7 @@ export function createProject(dir: string, name: string): OpenProject {
   ensureFolders(paths);
   const db = openDb(paths.db);
   db.prepare('INSERT INTO project (id, name, created_at) VALUES (1, ?, ?)').run(name, Date.now());
-  return { info: readInfo(db, paths), paths, db };
+  return { info: readInfo(db, paths), paths, db, memo: createProjectMemo() };
 }
 
 export function openProject(dir: string): OpenProject {
@@ -40,5 +43,5 @@ export function openProject(dir: string): OpenProject {
     throw new ApiError('conflict', (e as Error).message);
   }
   ensureFolders(paths);
-  return { info: readInfo(db, paths), paths, db };
+  return { info: readInfo(db, paths), paths, db, memo: createProjectMemo() };
 }

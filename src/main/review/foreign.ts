@@ -62,8 +62,6 @@ export function parseBundle(bytes: Uint8Array, label: string): ParsedBundle {
   return { read, record };
 }
 
-const cache = new Map<string, { stamp: string; parsed: ParsedBundle }>();
-
 /** The stored bundle of a foreign run, verified again on first use (and after any change to the file). */
 export function foreignBundle(project: OpenProject, runId: number): ParsedBundle | null {
   const rel = importedBundlePath(project.db, runId);
@@ -72,6 +70,7 @@ export function foreignBundle(project: OpenProject, runId: number): ParsedBundle
   const st = fs.statSync(file, { throwIfNoEntry: false });
   if (!st) throw new BundleError('malformed', `the bundle of foreign run ${runId} (${rel}) is missing from the project`);
   const stamp = `${st.size}:${st.mtimeMs}`;
+  const cache = project.memo.foreignBundles;
   const hit = cache.get(file);
   if (hit && hit.stamp === stamp) return hit.parsed;
   const parsed = parseBundle(fs.readFileSync(file), `the bundle of foreign run ${runId}`);

@@ -42,8 +42,6 @@ function pairSet(run: SetSamples, ref: SetSamples): { set: PairedSet; note: null
   return { set: { name: run.oodName, indA: run.ind, oodA: run.ood, indB: gather(ref.ind, ind), oodB: gather(ref.ood, ood) }, note: null };
 }
 
-const cache = new Map<string, CompareStats>();
-
 /**
  * Intervals, paired tests against the reference and seed groups for a selection of runs (route compare.stats).
  * Deterministic for a given seed; kept in memory per selection and evaluation state, so reopening Compare is instant.
@@ -51,6 +49,7 @@ const cache = new Map<string, CompareStats>();
 export function compareStats(project: OpenProject, runIds: number[], opts: StatsOptions = {}): CompareStats {
   const t0 = performance.now();
   const { db } = project;
+  const cache = project.memo.compareStats;
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const seed = opts.seed ?? 0;
   const level = opts.level ?? DEFAULT_LEVEL;

@@ -27,6 +27,8 @@ function checkedWordList(db: Db, pool: { type: 'file'; path: string; mode: 'pool
 }
 
 export function mineLabelHandlers(ctx: StudioContext): Pick<Handlers, 'labels.mine' | 'labels.mining'> {
+  // WordNet candidate totals per lemma mode, read once for as long as this Studio lives.
+  const wordnetTotals = new Map<string, number>();
   return {
     'labels.mine': (params) => {
       const { db } = ctx.project();
@@ -59,7 +61,7 @@ export function mineLabelHandlers(ctx: StudioContext): Pick<Handlers, 'labels.mi
           title = `Mine negative labels: ${candidates.toLocaleString('en-US')} candidates from ${name}, keep ${pctText(params.pct)} per part of speech`;
         }
       } else {
-        candidates = miningCandidateCount({ lemmas: params.lemmas, limit: params.candidateLimit });
+        candidates = miningCandidateCount({ lemmas: params.lemmas, limit: params.candidateLimit }, wordnetTotals);
         items = mineItems(candidates);
         title = `Mine negative labels: ${candidates.toLocaleString('en-US')} WordNet candidates, keep ${pctText(params.pct)} per part of speech${params.excludeInDClassNames ? ', InD class names excluded' : ''}`;
       }

@@ -28,3 +28,6 @@ export class ApiError extends Error {
 
 /** Result envelope used by both transports so a thrown error never crosses as an opaque exception. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/** The envelope as a schema, for a client that reads it off the wire (browser mode's fetch) instead of casting it. */
+export const ApiResultEnvelope = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: ApiErrorBody })]);

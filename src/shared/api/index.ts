@@ -8,6 +8,7 @@ export * from './jobs';
 export * from './pagination';
 export * from './route';
 export * from './routes';
+export * from './route-output';
 
 export type RouteInput<K extends RouteName> = z.input<Routes[K]['input']>;
 export type RouteParsedInput<K extends RouteName> = z.output<Routes[K]['input']>;

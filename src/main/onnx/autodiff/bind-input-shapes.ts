@@ -1,6 +1,7 @@
 import type { onnx } from '../proto-types';
 import type { ModelProto } from '../model-io';
 import type { Dim } from '../graph-builder';
+import { DEFAULT_OPSET, defaultDomainOpset } from '../opset';
 import { toNumber } from '../int64';
 import { inferFacts } from './shape-inference';
 import { topoSort } from './topo-sort';
@@ -20,11 +21,6 @@ function withDims(info: onnx.IValueInfoProto, dims: Dim[]): onnx.IValueInfoProto
     ...info,
     type: { ...info.type, tensorType: { ...tensorType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   };
-}
-
-function defaultOpset(model: ModelProto): number {
-  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  return entry ? toNumber(entry.version) : 17;
 }
 
 /**
@@ -80,7 +76,7 @@ export function bindInputShapes(model: ModelProto, shapes: InputShapes): ModelPr
   };
   // Outputs: what inference through the bound graph says, where that is more specific than the declaration.
   const nodes = topoSort(bound.node ?? [], [...boundInputs.map((i) => i.name ?? ''), ...initNames]);
-  const facts = inferFacts(bound, nodes, defaultOpset(model));
+  const facts = inferFacts(bound, nodes, defaultDomainOpset(model, DEFAULT_OPSET));
   bound.output = (bound.output ?? []).map((o) => {
     const inferred = facts.shape(o.name ?? '');
     if (!inferred || inferred.some((d) => typeof d !== 'number')) return o;

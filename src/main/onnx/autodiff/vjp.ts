@@ -1,6 +1,7 @@
 import type { onnx } from '../proto-types';
 import type { ModelProto } from '../model-io';
 import { makeValueInfo } from '../graph-builder';
+import { defaultDomainOpset } from '../opset';
 import { isFloatType, TensorDataType } from '../data-types';
 import { toNumber } from '../int64';
 import { GradGraph } from './grad-graph';
@@ -26,12 +27,6 @@ export interface VjpOptions {
 
 export function gradName(value: string): string {
   return `grad_${value}`;
-}
-
-function defaultOpset(model: ModelProto): number {
-  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (!entry) throw new Error('model has no default-domain opset import');
-  return toNumber(entry.version);
 }
 
 function outputInfo(graph: onnx.IGraphProto, facts: ValueFacts, name: string): onnx.IValueInfoProto {
@@ -87,7 +82,7 @@ export function vjp(original: ModelProto, opts: VjpOptions): ModelProto {
   const model = opts.inputShapes ? bindInputShapes(original, opts.inputShapes) : original;
   const graph = model.graph;
   if (!graph) throw new Error('model has no graph');
-  const opset = defaultOpset(model);
+  const opset = defaultDomainOpset(model);
   if (opset < 13) throw new Error(`vjp needs opset 13 or newer (model uses ${opset}); convert the model first`);
   if (opts.of.length === 0 || opts.wrt.length === 0) throw new Error('vjp needs at least one `of` and one `wrt`');
 

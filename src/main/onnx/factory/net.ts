@@ -1,4 +1,5 @@
 import { GraphBuilder } from '../index';
+import { DEFAULT_OPSET } from '../opset';
 import { Rng } from './prng';
 
 /** A graph under construction plus the random stream its weights are drawn from. */
@@ -8,7 +9,7 @@ export interface Net {
 }
 
 export function createNet(seed: number, name: string): Net {
-  return { b: new GraphBuilder({ opset: 17, name }), rng: new Rng(seed) };
+  return { b: new GraphBuilder({ opset: DEFAULT_OPSET, name }), rng: new Rng(seed) };
 }
 
 /** A float initializer drawn from N(mean, std²). */

@@ -1,9 +1,10 @@
-import { normaliseRows, type ClipEncoder } from './clip-encoder';
+import { normaliseRows } from '../features/normalise-rows';
+import type { ClipFeatures } from '../features/clip-encoder';
 import type { Describer, Description } from './types';
 import { WordNetNouns } from './wordnet-nouns';
 
 export interface ClipNounDescriberOptions {
-  encoder: ClipEncoder;
+  encoder: ClipFeatures;
   /** How many nouns make the description; the paper's example lists four context elements. */
   topK?: number;
   /** `{}` is replaced by the noun; CLIP's usual zero-shot template by default. */
@@ -22,7 +23,7 @@ export interface ClipNounDescriberOptions {
  * describe a panda image). Vocabulary features are computed once, on the first call, and reused.
  */
 export class ClipNounDescriber implements Describer {
-  private readonly encoder: ClipEncoder;
+  private readonly encoder: ClipFeatures;
   private readonly topK: number;
   private readonly template: string;
   private readonly batchSize: number;

@@ -1,4 +1,3 @@
-export { normaliseRows, type ClipEncoder } from './clip-encoder';
 export { ClipNounDescriber, type ClipNounDescriberOptions } from './clip-noun-describer';
 export { contextPrompt, type ContextPromptOptions } from './context-prompt';
 export { parseElements } from './parse-elements';

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { loadModel, saveModel, type ModelProto, type onnx } from '../../onnx';
+import { DEFAULT_OPSET, defaultDomainOpset } from '../../onnx/opset';
 import { buildScorerHead, type ScorerHeadOptions } from './scorer-head';
 
 export interface ScorerExportOptions extends Omit<ScorerHeadOptions, 'opset'> {
@@ -12,11 +13,6 @@ export interface ScorerExportOptions extends Omit<ScorerHeadOptions, 'opset'> {
 }
 
 const HEAD_PREFIX = 'synood_head/';
-
-function defaultOpset(model: ModelProto): number {
-  const v = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
-  return v === undefined || v === null ? 17 : Number(v);
-}
 
 /** The nodes needed for `outputs` (so the tower's other outputs are not computed) and every value they read. */
 function nodesFeeding(graph: onnx.IGraphProto, outputs: string[]): { nodes: onnx.INodeProto[]; reads: Set<string> } {
@@ -54,7 +50,7 @@ export function exportScorerOnnx(o: ScorerExportOptions): ModelProto {
   if (!(graph.output ?? []).some((v) => v.name === embeds)) {
     throw new Error(`vision model has no output '${embeds}' (outputs: ${(graph.output ?? []).map((v) => v.name).join(', ')})`);
   }
-  const opset = defaultOpset(vision);
+  const opset = defaultDomainOpset(vision, DEFAULT_OPSET);
   const head = renameHead(buildScorerHead({ ...o, opset }).graph!, embeds);
   const taken = new Set([...(graph.node ?? []).flatMap((n) => n.output ?? []), ...(graph.initializer ?? []).map((t) => t.name)]);
   if (taken.has('ood_score')) throw new Error("vision model already defines a value named 'ood_score'");

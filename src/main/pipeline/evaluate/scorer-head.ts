@@ -1,4 +1,5 @@
 import { GraphBuilder, type ModelProto } from '../../onnx';
+import { DEFAULT_OPSET } from '../../onnx/opset';
 import { planNegativeGroups } from '../../ood/scores';
 import { LAYER_NORM_EPS, type ProjectionWeights } from '../train/projection-weights';
 import { normalizedRows } from '../train/training-data';
@@ -63,7 +64,7 @@ export function buildScorerHead(o: ScorerHeadOptions): ModelProto {
     for (let j = 0; j < dim; j++) text[j * cols + c] = scale * src[j]!;
   }
 
-  const opset = o.opset ?? 17;
+  const opset = o.opset ?? DEFAULT_OPSET;
   // Unsqueeze/ReduceSum took axes as attributes before 13; every CLIP export we target is newer.
   if (opset < 13) throw new Error(`scorer export needs opset >= 13, the vision model has ${opset}`);
   const b = new GraphBuilder({ name: 'synood_scorer_head', opset });

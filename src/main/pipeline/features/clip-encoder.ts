@@ -19,3 +19,9 @@ export interface ClipEncoder {
   encodeTexts(texts: string[]): Promise<Float32Array>;
   release(): Promise<void>;
 }
+
+/**
+ * The part of a ClipEncoder that only reads features (the noun describer): rows of `dim` floats, one per input,
+ * in input order. One interface, narrowed, so a small test encoder need not fake cache keys it has no use for.
+ */
+export type ClipFeatures = Pick<ClipEncoder, 'dim' | 'encodeImages' | 'encodeTexts'>;

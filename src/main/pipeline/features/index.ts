@@ -1,4 +1,5 @@
-export type { ClipEncoder, ImageInput, ProgressCallback } from './clip-encoder';
+export type { ClipEncoder, ClipFeatures, ImageInput, ProgressCallback } from './clip-encoder';
+export { normaliseRows } from './normalise-rows';
 export { createOnnxClipEncoder, type OnnxClipEncoderOptions } from './onnx-clip-encoder';
 export { createTransformersClipEncoder, type TransformersClipEncoderOptions, type TransformersPreprocessing } from './transformers-clip-encoder';
 export { preprocessInto, preprocessingKey, resizedShape, CLIP_MEAN, CLIP_STD, type ClipPreprocessing } from './clip-preprocess';

@@ -1,6 +1,6 @@
 export { denoise, planSampling, type SamplingOptions, type SamplingPlan } from './denoise';
 export { GaussianNoise } from './gaussian-noise';
-export { energyAndMsp, generateCandidate, releaseGuidance, type Candidate, type CandidateOptions, type CandidateTimings } from './guidance';
+export { energyAndMsp, generateCandidate, releaseGuidance, type Candidate, type CandidateOptions, type CandidateTimings } from './guidance/generate-candidate';
 export { IMAGENET_MEAN, IMAGENET_STD, loadGuidanceClassifier, type GuidanceClassifier, type GuidanceClassifierOptions } from './guidance/classifier';
 export { buildGuidanceModels, type GuidanceGraphSpec, type GuidanceModels } from './guidance/guidance-graph';
 export { GuidanceRunner, type GuidanceEvaluation } from './guidance/guidance-runner';

@@ -5,6 +5,11 @@ import { createSession, type ProviderName, type SessionHandle } from '../../onnx
 import { offlineModelPath } from '../describe/transformers-offline';
 import { readSchedulerConfig, type ReadSchedulerConfig } from './schedulers';
 import { checkDim, checkInputs, ModelFolderError } from './session-contract';
+import type { GuidanceClassifier } from './guidance/classifier';
+import type { GuidanceRunner } from './guidance/guidance-runner';
+
+/** Guidance graphs built for one set of models, by classifier model and by graph key (guidance/generate-candidate.ts). */
+export type GuidanceRunners = Map<GuidanceClassifier['model'], Map<string, Promise<GuidanceRunner>>>;
 
 /** The files of a diffusers/Optimum SD-2-inpainting ONNX export this pipeline reads. */
 export const INPAINT_FOLDER_FILES = [
@@ -55,6 +60,11 @@ export interface InpaintModels {
   decoderPath: string;
   /** How these sessions were created, for the guidance sessions built later. */
   sessionOptions: InpaintModelOptions;
+  /**
+   * The guidance graphs built on these models (costly: the decoder and classifier are merged and differentiated),
+   * owned by the models so they live and go with the job that loaded them; releaseGuidance frees them.
+   */
+  readonly guidanceRunners: GuidanceRunners;
   release(): Promise<void>;
 }
 
@@ -94,6 +104,7 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
       io,
       decoderPath: join(root, 'vae_decoder/model.onnx'),
       sessionOptions: sessionOpts,
+      guidanceRunners: new Map(),
       release: async () => {
         await Promise.all(handles.map((h) => h.release()));
       },

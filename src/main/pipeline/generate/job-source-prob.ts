@@ -1,7 +1,7 @@
 import { classPrompt, FINETUNE_CLASS_TEMPLATE } from '../../ood';
 import type { Db } from '../../store/db';
 import { classesOfDataset } from '../../store/classes';
-import { normaliseRows } from '../describe/clip-encoder';
+import { normaliseRows } from '../features/normalise-rows';
 import type { ClipEncoder } from '../features';
 
 /** CLIP's logit scale in zero-shot classification (docs/METHOD.md §4–§6: 100·cos). */

@@ -12,7 +12,7 @@ import { stageImage, type StageImage } from '../describe/job-image';
 import type { ClipEncoder } from '../features';
 import { requireModel } from '../model-roles';
 import { loadGuidanceClassifier, type GuidanceClassifier } from './guidance/classifier';
-import { generateCandidate, releaseGuidance } from './guidance';
+import { generateCandidate, releaseGuidance } from './guidance/generate-candidate';
 import { loadInpaintModels, type InpaintModels } from './inpaint-models';
 import { writeCandidateFiles } from './job-outputs';
 import { candidatePrompt } from './job-prompt';

@@ -18,14 +18,12 @@ export function miningCandidates(opts: CandidateWordOptions = {}): Candidate[] {
   return Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)]!);
 }
 
-const totals = new Map<string, number>();
-
 /**
  * How many candidates miningCandidates(opts) gives, without building the list again: the WordNet files are
  * package data that never change, and reading them takes about a second, which the API process should not
- * spend on every request.
+ * spend on every request. `totals` (per lemma mode) is the caller's: the Studio's mine-labels service keeps one.
  */
-export function miningCandidateCount(opts: CandidateWordOptions = {}): number {
+export function miningCandidateCount(opts: CandidateWordOptions = {}, totals = new Map<string, number>()): number {
   const lemmas = opts.lemmas ?? 'first';
   let total = totals.get(lemmas);
   if (total === undefined) {

@@ -1,4 +1,6 @@
 import type { ApiEvent, ApiResult, RouteInput, RouteName, RouteOutput, StudioApi } from '../../../shared/api';
+import { parseRouteOutput } from '../../../shared/api/route-output';
+import { ApiResultEnvelope } from '../../../shared/api/errors';
 
 /** What the Electron preload exposes on window.synood (contextBridge); absent in browser mode. */
 export interface PreloadBridge {
@@ -23,14 +25,15 @@ export class ApiCallError extends Error {
   }
 }
 
-function unwrap<T>(r: ApiResult<unknown>): T {
-  if (r.ok) return r.value as T;
+/** The answer's value, parsed by the route's output schema: what crossed the process boundary is checked, not cast. */
+function unwrap<K extends RouteName>(name: K, r: ApiResult<unknown>): RouteOutput<K> {
+  if (r.ok) return parseRouteOutput(name, r.value);
   throw new ApiCallError(r.error.code, r.error.message, r.error.issues);
 }
 
 function electronApi(bridge: PreloadBridge): StudioApi {
   return {
-    call: async <K extends RouteName>(name: K, input: RouteInput<K>) => unwrap<RouteOutput<K>>(await bridge.invoke(name, input)),
+    call: async <K extends RouteName>(name: K, input: RouteInput<K>) => unwrap(name, await bridge.invoke(name, input)),
     onEvent: (l) => bridge.onEvent(l),
     fileUrl: (rel) => `synood-file://project/${rel.split('/').map(encodeURIComponent).join('/')}`,
   };
@@ -58,7 +61,7 @@ function httpApi(): StudioApi {
   return {
     call: async <K extends RouteName>(name: K, input: RouteInput<K>) => {
       const res = await fetch(`/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-synood-token': token }, body: JSON.stringify(input ?? {}) });
-      return unwrap<RouteOutput<K>>((await res.json()) as ApiResult<unknown>);
+      return unwrap(name, ApiResultEnvelope.parse(await res.json()));
     },
     onEvent: (l) => {
       listeners.add(l);

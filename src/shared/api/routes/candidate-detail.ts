@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 import { CandidateFilter, CandidateRow } from './candidates';
 
 /** Above this source-class probability a candidate still looks like its source class: a suggested reject. */
@@ -26,7 +26,7 @@ const StatusCounts = z.object({ new: z.number().int(), accepted: z.number().int(
 
 export const candidateDetailRoutes = {
   'candidate.get': route(z.object({ id: z.number().int() }).strict(), CandidateDetail, 'One candidate with its prompt, per-iteration images and label history'),
-  'candidate.rows': route(z.object({ ids: z.array(z.number().int()).max(2000) }).strict(), z.array(CandidateRow), 'Fresh rows for candidates already on screen'),
+  'candidate.rows': route(z.object({ ids: z.array(z.number().int()).max(2000) }).strict(), z.array(CandidateRow), 'Fresh rows for candidates already on screen', BIG_OUTPUT),
   'curation.counts': route(z.object({ filter: CandidateFilter.default({}) }).strict(), StatusCounts.extend({ suggestedRejects: z.number().int() }), 'Status counts of a filtered view, and how many undecided (new) ones in it have a high source-class probability (suggested rejects)'),
   'curation.state': route(
     z.object({}).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 import { PageRequest, page } from '../pagination';
 import { RecordedObjective } from '../../guidance';
 
@@ -72,6 +72,7 @@ export const candidateRoutes = {
     }).strict(),
     page(CandidateRow).extend({ total: z.number().int().nullable() }),
     'A page of candidates, filtered and sorted (keyset)',
+    BIG_OUTPUT,
   ),
   'candidate.count': route(z.object({ filter: CandidateFilter.default({}) }).strict(), z.object({ total: z.number().int() }), 'How many candidates a filter matches'),
   'curation.decide': route(

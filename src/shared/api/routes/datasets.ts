@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 import { PageRequest, page } from '../pagination';
 
 export const DatasetKind = z.enum(['ind-train', 'ind-test', 'ood-test']);
@@ -60,5 +60,6 @@ export const datasetRoutes = {
     }).strict(),
     page(ImageRow),
     'A page of a dataset\'s images (keyset)',
+    BIG_OUTPUT,
   ),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 
 export const MetricsSummary = z.object({ auroc: z.number(), fpr95Mos: z.number(), fpr95OpenOod: z.number(), auprIn: z.number().nullable(), auprOut: z.number().nullable() });
 export type MetricsSummary = z.infer<typeof MetricsSummary>;
@@ -42,6 +42,7 @@ export const evaluationRoutes = {
     z.object({ runIds: z.array(z.number().int()).min(1).max(12) }).strict(),
     z.array(z.object({ runId: z.number().int(), oodName: z.string(), curves: EvaluationCurves })),
     'ROC curves and score histograms of runs, per OOD set',
+    BIG_OUTPUT,
   ),
   'evaluate.start': route(
     z.object({ runId: z.number().int(), oodDatasetIds: z.array(z.number().int()).max(100).default([]), switches: ScoringSwitches.default({ projection: true, tunedLabels: true }) }).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 import { Job } from '../jobs';
 
 const JobId = z.object({ id: z.number().int() }).strict();
@@ -29,5 +29,6 @@ export const jobRoutes = {
     z.object({ id: z.number().int(), status: z.enum(['failed', 'done', 'pending', 'all']).default('failed'), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     z.array(JobItem),
     'A job\'s items, e.g. the failed ones with their reasons, each described for people with its times',
+    BIG_OUTPUT,
   ),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 import { PageRequest, page } from '../pagination';
 
 /** The official code's diffusion prompt: 'A photo only remain ' + answer[:73] + '.' (73 characters, not tokens). */
@@ -114,6 +114,7 @@ export const promptRoutes = {
     PageRequest.extend({ datasetId: z.number().int().optional(), classId: z.number().int().optional() }).strict(),
     page(PromptImage),
     'A page of InD training images with their current prompt (keyset); without datasetId, every InD-train dataset',
+    BIG_OUTPUT,
   ),
   'prompt.get': route(
     z.object({ imageId: z.number().int() }).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route } from '../route';
+import { BIG_OUTPUT, route } from '../route';
 
 /** 'zero-shot' is the NegLabel baseline (nothing trained); the two fine-tuning stages are trained separately (§6, §7). */
 export const RunKind = z.enum(['zero-shot', 'projection', 'labels']);
@@ -83,6 +83,7 @@ export const runRoutes = {
     z.object({ runIds: z.array(z.number().int()).min(1).max(12), names: z.array(z.string()).max(20).optional(), maxPoints: z.number().int().min(2).max(5000).default(400) }).strict(),
     z.array(MetricSeries),
     'Training curves (loss, accuracy, lr…), each series thinned to at most maxPoints',
+    BIG_OUTPUT,
   ),
   'run.baseline': route(z.object({}).strict(), Run, 'The zero-shot NegLabel baseline run, created on first use so it is always there to compare against'),
   'train.start': route(

@@ -1,4 +1,5 @@
 import type { ModelProto, onnx } from '../../../onnx';
+import { defaultDomainOpset } from '../../../onnx/opset';
 
 /**
  * Default-domain ops whose signature changed in a way that breaks a node written for an older opset when
@@ -18,20 +19,14 @@ const BREAKING_OPSET: Record<string, number> = {
   GroupNormalization: 21,
 };
 
-export function defaultOpset(model: ModelProto): number {
-  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (!entry) throw new Error(`model "${model.graph?.name ?? ''}" has no default-domain opset import`);
-  return Number(entry.version);
-}
-
 /**
  * The opset a graph merged from `models` must import: the highest of theirs. Refuses pieces older than 13
  * (the autodiff engine's floor) and pieces that use an op whose meaning changes between their opset and it.
  */
 export function mergedOpset(models: { label: string; model: ModelProto }[]): number {
-  const target = Math.max(...models.map((m) => defaultOpset(m.model)));
+  const target = Math.max(...models.map((m) => defaultDomainOpset(m.model)));
   for (const { label, model } of models) {
-    const own = defaultOpset(model);
+    const own = defaultDomainOpset(model);
     if (own < 13) throw new Error(`${label}: opset ${own} is older than 13, which gradient graphs need; re-export it with opset ≥ 13`);
     for (const node of model.graph?.node ?? []) {
       const changedAt = BREAKING_OPSET[node.opType ?? ''];

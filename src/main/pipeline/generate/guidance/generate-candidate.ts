@@ -1,15 +1,15 @@
-import { denoise, planSampling } from './denoise';
-import { GaussianNoise } from './gaussian-noise';
-import type { GuidanceClassifier } from './guidance/classifier';
-import { GuidanceRunner, type GuidanceEvaluation } from './guidance/guidance-runner';
-import { resolvedObjectiveOptions, usesGradient, type Objective, type ObjectiveOptions } from './guidance/objectives';
-import { GUIDANCE_DEFAULTS, type GuidanceReduction, type ResizeFilter, type VaeLatentMode } from '../../../shared/guidance';
-import { loadImageForDiffusion, unitImageToRgb, type RgbImage } from './image-io';
-import { prepareInpaintConditioning } from './inpaint-conditioning';
-import type { InpaintModels } from './inpaint-models';
-import { addNoise, type SchedulerKind } from './schedulers';
-import { encodeGuidancePrompts } from './text-conditioning';
-import { encodeLatent } from './vae';
+import { denoise, planSampling } from '../denoise';
+import { GaussianNoise } from '../gaussian-noise';
+import type { GuidanceClassifier } from './classifier';
+import { GuidanceRunner, type GuidanceEvaluation } from './guidance-runner';
+import { resolvedObjectiveOptions, usesGradient, type Objective, type ObjectiveOptions } from './objectives';
+import { GUIDANCE_DEFAULTS, type GuidanceReduction, type ResizeFilter, type VaeLatentMode } from '../../../../shared/guidance';
+import { loadImageForDiffusion, unitImageToRgb, type RgbImage } from '../image-io';
+import { prepareInpaintConditioning } from '../inpaint-conditioning';
+import type { InpaintModels } from '../inpaint-models';
+import { addNoise, type SchedulerKind } from '../schedulers';
+import { encodeGuidancePrompts } from '../text-conditioning';
+import { encodeLatent } from '../vae';
 
 export interface CandidateOptions {
   /** The InD source image (file path or encoded bytes); not used by `neg-text2img`. */
@@ -215,9 +215,6 @@ function l2(v: Float32Array): number {
   return Math.sqrt(s);
 }
 
-/** Guidance graphs are costly to build (the decoder and classifier are merged and differentiated): one per combination. */
-const runnerCache = new WeakMap<InpaintModels, Map<GuidanceClassifier['model'], Map<string, Promise<GuidanceRunner>>>>();
-
 function guidanceRunner(
   models: InpaintModels,
   classifier: GuidanceClassifier,
@@ -227,11 +224,9 @@ function guidanceRunner(
   height: number,
   width: number,
 ): Promise<GuidanceRunner> {
-  let byClassifier = runnerCache.get(models);
-  if (!byClassifier) runnerCache.set(models, (byClassifier = new Map()));
-  // Keyed by the model proto: a candidate's classifier is a copy with its own resize filter (part of the key).
-  let byKey = byClassifier.get(classifier.model);
-  if (!byKey) byClassifier.set(classifier.model, (byKey = new Map()));
+  // One graph per combination, kept by the models (InpaintModels.guidanceRunners). Keyed by the model proto: a candidate's classifier is a copy with its own resize filter (part of the key).
+  let byKey = models.guidanceRunners.get(classifier.model);
+  if (!byKey) models.guidanceRunners.set(classifier.model, (byKey = new Map()));
   // neg-text2img and none share the forward-only graph.
   const lossKey = usesGradient(objective) ? `${objective}:${JSON.stringify(objectiveOptions)}` : 'forward-only';
   const key = `${lossKey}:${latentDims.join('x')}:${height}x${width}:${classifier.resizeFilter}`;
@@ -255,8 +250,7 @@ function guidanceRunner(
  * `models.release()` when the models are done with, or to free memory between runs with different classifiers.
  */
 export async function releaseGuidance(models: InpaintModels, classifier?: GuidanceClassifier): Promise<void> {
-  const byClassifier = runnerCache.get(models);
-  if (!byClassifier) return;
+  const byClassifier = models.guidanceRunners;
   const maps = classifier ? [byClassifier.get(classifier.model)] : [...byClassifier.values()];
   if (classifier) byClassifier.delete(classifier.model);
   else byClassifier.clear();

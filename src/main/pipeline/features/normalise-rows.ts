@@ -1,10 +1,3 @@
-/** The CLIP features the noun describer needs; rows of `dim` floats, one per input, in input order. */
-export interface ClipEncoder {
-  encodeImages(paths: string[]): Promise<Float32Array>;
-  encodeTexts(texts: string[]): Promise<Float32Array>;
-  readonly dim: number;
-}
-
 /** Scales each row of a row-major [n, dim] matrix to unit L2 norm, in place. */
 export function normaliseRows(m: Float32Array, dim: number): Float32Array {
   for (let r = 0; r < m.length / dim; r++) {
