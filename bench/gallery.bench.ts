@@ -395,7 +395,7 @@ async function frameCosts(page: Page, kind: ScrollKind) {
 }
 
 /**
- * Two more scrolls: one under Chromium's tracing alone (thread CPU time of the renderer's main thread, by trace event,
+ * Two more scrolls at the fast speed (SCROLLS.fast): one under Chromium's tracing alone (thread CPU time of the renderer's main thread, by trace event,
  * exclusive of nested events, so the figures add up), one under the V8 sampling profiler (JS self time by function).
  */
 async function profileScroll(page: Page, base: string, label: string) {
@@ -408,7 +408,7 @@ async function profileScroll(page: Page, base: string, label: string) {
     setTimeout(() => reject(new Error('tracing did not complete in 120 s')), 120_000).unref();
   });
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute', transferMode: 'ReportEvents' });
-  const frames = await scrollFrames(page);
+  const frames = await scrollFrames(page, SCROLLS.fast / 60);
   await cdp.send('Tracing.end');
   await done;
   fs.writeFileSync(`${base}.trace.json`, JSON.stringify({ traceEvents: events }));
@@ -437,7 +437,7 @@ async function profileScroll(page: Page, base: string, label: string) {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  await scrollFrames(page);
+  await scrollFrames(page, SCROLLS.fast / 60);
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
   fs.writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile));
   const js = new Map<string, number>();
