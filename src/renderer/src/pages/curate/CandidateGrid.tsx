@@ -25,6 +25,8 @@ const FAST_SCROLL_PX_PER_MS = 3;
  */
 const FLING_PX_PER_MS = 12;
 
+/** Rows past the window whose data loads before they come into view. */
+const LOOKAHEAD_ROWS = 24;
 const rowHeight = () => ROW_H;
 const INITIAL_RECT = { width: 900, height: 700 };
 
@@ -89,10 +91,20 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
   const skeleton = v > FLING_PX_PER_MS;
   // Pages load as the view nears the end of what is loaded, except during a fling: rows flown past as skeletons need
   // no data, and each page would re-render the page around the grid mid-fling. Where the fling stops, they load.
+  // Ahead by LOOKAHEAD_ROWS: at a fast scroll's 50 rows a second a page must be asked for well before it is in view,
+  // or its rows are drawn twice (placeholders, then again with their data).
   const { ensure } = pages;
   useEffect(() => {
-    if (!skeleton) ensure((lastRow + 6) * cols);
+    if (!skeleton) ensure((lastRow + LOOKAHEAD_ROWS) * cols);
   }, [lastRow, cols, ensure, skeleton]);
+  // Which rows in the window have been drawn with their thumbnails, and which in full: such a row keeps what it has
+  // when the speed crosses a threshold again (the speed of a scroll on a busy machine wavers around them), so a
+  // change of mode re-renders only the rows that would draw differently, not every row in the window.
+  const drawn = useRef({ images: new Set<number>(), full: new Set<number>(), cols, items });
+  // Row numbers mean other candidates after a change of columns or a new list.
+  if (drawn.current.cols !== cols || drawn.current.items !== items) drawn.current = { images: new Set(), full: new Set(), cols, items };
+  const inWindow = (i: number) => virtual.length > 0 && i >= virtual[0]!.index && i <= lastRow;
+  for (const set of [drawn.current.images, drawn.current.full]) for (const i of set) if (!inWindow(i)) set.delete(i);
   // Row slots: at least as many as rows in the window (so no two rendered rows share a key), and fixed for a given
   // view height, so that keys do not reshuffle when the window gains or loses a partly visible row.
   const slots = Math.max(virtual.length, Math.ceil((virtualizer.scrollRect?.height ?? 700) / ROW_H) + 2 * OVERSCAN + 2);
@@ -104,6 +116,10 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
         {virtual.map((vr) => {
           const first = vr.index * cols;
           const rowFocus = focus >= first && focus < first + cols ? focus : -1;
+          const rowImages = images || drawn.current.images.has(vr.index);
+          if (rowImages) drawn.current.images.add(vr.index);
+          const rowSkeleton = skeleton && !drawn.current.full.has(vr.index);
+          if (!rowSkeleton) drawn.current.full.add(vr.index);
           return (
             <GridRow
               // Keyed by slot, not by row: a row that scrolls out is reused for the one scrolling in, so a scroll
@@ -119,8 +135,8 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
               selected={selected}
               pairs={pairs}
               sort={sort}
-              images={images}
-              skeleton={skeleton}
+              images={rowImages}
+              skeleton={rowSkeleton}
               fileUrl={api.fileUrl}
               onClick={onCellClick}
             />
