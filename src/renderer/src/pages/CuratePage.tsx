@@ -13,7 +13,7 @@ import { FilterBar } from './curate/FilterBar';
 import { KeysHelp } from './curate/KeysHelp';
 import { DEFAULT_QUERY, firstViewQuery, isSuggestedView, SUGGESTED_REJECTS, type GalleryQuery } from './curate/filters';
 import { idsText, useSessionHistory, type SessionStep } from './curate/session-history';
-import { useCandidatePages } from './curate/use-candidate-pages';
+import { useCandidatePages, useCandidatePagesValue } from './curate/use-candidate-pages';
 import { useCurationKeys } from './curate/use-curation-keys';
 
 type Bulk = { status: 'accepted' | 'rejected'; count: number } | null;
@@ -62,8 +62,11 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
     setQuery((q) => firstViewQuery(q, counts.data!));
   }, [counts.data, firstView]);
 
-  const count = pages.total ?? pages.items.length;
-  const focusedRow = pages.items[focus];
+  // Only what the page shows, so that pages loading during a scroll re-render the grid and not the page around it.
+  const count = useCandidatePagesValue(pages, (p) => p.total ?? p.items.length);
+  const totalKnown = useCandidatePagesValue(pages, (p) => p.total !== null);
+  const focusedRow = useCandidatePagesValue(pages, (p) => p.items[focus]);
+  const pagesError = useCandidatePagesValue(pages, (p) => p.error);
   const run = async (what: Promise<unknown>) => {
     setError(undefined);
     try {
@@ -201,7 +204,7 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
       } else setAnchor(index);
       setFocus(index);
     },
-    [pages.items, selected, anchor],
+    [pages, selected, anchor],
   );
   const onColumns = useCallback((c: number) => {
     cols.current = c;
@@ -287,12 +290,12 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
           {labels.data!.selected > 0 ? ' (made after the last assignment).' : ': mine negative labels first (Project page), then assign them.'}
         </Alert>
       )}
-      <ErrorText error={error ?? pages.error} />
+      <ErrorText error={error ?? pagesError} />
       <SplitPane
         id="curate"
         initial={0.62}
         left={
-          count === 0 && pages.total !== null && firstView ? (
+          count === 0 && totalKnown && firstView ? (
             <EmptyState testId="curate-none-match" text="No candidate matches these filters. Loosen them (status 'Any', all classes, no score ranges) to see more." action="Reset filters" onAction={() => setQuery({ ...DEFAULT_QUERY, filter: {} })} />
           ) : (
             <CandidateGrid pages={pages} pairs={pairs} sort={query.sort} focus={focus} selected={selected} onCellClick={onCellClick} onColumns={onColumns} />

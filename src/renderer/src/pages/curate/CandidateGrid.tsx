@@ -1,9 +1,9 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CandidateRow, CandidateSort } from '../../../../shared/api';
 import { useApi } from '../../api/context';
-import type { CandidatePages } from './use-candidate-pages';
+import { useCandidatePagesValue, type CandidatePages } from './use-candidate-pages';
 import { CandidateCell, cellWidth, THUMB } from './CandidateCell';
 
 const ROW_H = THUMB + 34;
@@ -24,6 +24,11 @@ const FAST_SCROLL_PX_PER_MS = 3;
  * reads its captions, while building, styling, laying out and painting its cells would cost most of a frame.
  */
 const FLING_PX_PER_MS = 12;
+
+/** Rows past the window whose data loads before they come into view. */
+const LOOKAHEAD_ROWS = 24;
+const rowHeight = () => ROW_H;
+const INITIAL_RECT = { width: 900, height: 700 };
 
 interface Props {
   pages: CandidatePages;
@@ -51,7 +56,10 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
   const [width, setWidth] = useState(900);
   const cellW = cellWidth(pairs) + GAP;
   const cols = Math.max(1, Math.floor((width - 8) / cellW));
-  const count = pages.total ?? pages.items.length;
+  // Re-renders when a page loads (the page around the grid does not); rows look at their own cells' data.
+  useCandidatePagesValue(pages, (p) => p.version);
+  const items = pages.items;
+  const count = pages.total ?? items.length;
   const rows = Math.ceil(count / cols);
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -62,13 +70,14 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
     return () => ro.disconnect();
   }, []);
   useEffect(() => onColumns(cols), [cols, onColumns]);
-  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: OVERSCAN, initialRect: { width: 900, height: 700 } });
+  const getScrollElement = useCallback(() => scroller.current, []);
+  const virtualizer = useVirtualizer({ count: rows, getScrollElement, estimateSize: rowHeight, overscan: OVERSCAN, initialRect: INITIAL_RECT });
   const virtual = virtualizer.getVirtualItems();
   const lastRow = virtual.length ? virtual[virtual.length - 1]!.index : 0;
   const focusRow = Math.floor(focus / cols);
   useEffect(() => {
-    if (focus >= 0) virtualizer.scrollToIndex(focusRow, { align: 'auto' });
-  }, [focusRow]);
+    if (focusRow >= 0) virtualizer.scrollToIndex(focusRow, { align: 'auto' });
+  }, [focusRow, virtualizer]);
 
   // Scroll speed between the scroll positions this component rendered at (it renders on every scroll event).
   const speed = useRef({ offset: 0, t: 0, v: 0 });
@@ -82,9 +91,20 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
   const skeleton = v > FLING_PX_PER_MS;
   // Pages load as the view nears the end of what is loaded, except during a fling: rows flown past as skeletons need
   // no data, and each page would re-render the page around the grid mid-fling. Where the fling stops, they load.
+  // Ahead by LOOKAHEAD_ROWS: at a fast scroll's 50 rows a second a page must be asked for well before it is in view,
+  // or its rows are drawn twice (placeholders, then again with their data).
+  const { ensure } = pages;
   useEffect(() => {
-    if (!skeleton) pages.ensure((lastRow + 6) * cols);
-  }, [lastRow, cols, pages.ensure, skeleton]);
+    if (!skeleton) ensure((lastRow + LOOKAHEAD_ROWS) * cols);
+  }, [lastRow, cols, ensure, skeleton]);
+  // Which rows in the window have been drawn with their thumbnails, and which in full: such a row keeps what it has
+  // when the speed crosses a threshold again (the speed of a scroll on a busy machine wavers around them), so a
+  // change of mode re-renders only the rows that would draw differently, not every row in the window.
+  const drawn = useRef({ images: new Set<number>(), full: new Set<number>(), cols, items });
+  // Row numbers mean other candidates after a change of columns or a new list.
+  if (drawn.current.cols !== cols || drawn.current.items !== items) drawn.current = { images: new Set(), full: new Set(), cols, items };
+  const inWindow = (i: number) => virtual.length > 0 && i >= virtual[0]!.index && i <= lastRow;
+  for (const set of [drawn.current.images, drawn.current.full]) for (const i of set) if (!inWindow(i)) set.delete(i);
   // Row slots: at least as many as rows in the window (so no two rendered rows share a key), and fixed for a given
   // view height, so that keys do not reshuffle when the window gains or loses a partly visible row.
   const slots = Math.max(virtual.length, Math.ceil((virtualizer.scrollRect?.height ?? 700) / ROW_H) + 2 * OVERSCAN + 2);
@@ -96,6 +116,10 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
         {virtual.map((vr) => {
           const first = vr.index * cols;
           const rowFocus = focus >= first && focus < first + cols ? focus : -1;
+          const rowImages = images || drawn.current.images.has(vr.index);
+          if (rowImages) drawn.current.images.add(vr.index);
+          const rowSkeleton = skeleton && !drawn.current.full.has(vr.index);
+          if (!rowSkeleton) drawn.current.full.add(vr.index);
           return (
             <GridRow
               // Keyed by slot, not by row: a row that scrolls out is reused for the one scrolling in, so a scroll
@@ -105,14 +129,14 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
               first={first}
               cols={cols}
               count={count}
-              items={pages.items}
-              version={pages.version}
+              items={items}
+              loaded={Math.max(0, Math.min(cols, items.length - first))}
               focus={rowFocus}
               selected={selected}
               pairs={pairs}
               sort={sort}
-              images={images}
-              skeleton={skeleton}
+              images={rowImages}
+              skeleton={rowSkeleton}
               fileUrl={api.fileUrl}
               onClick={onCellClick}
             />
@@ -128,9 +152,13 @@ interface RowProps {
   first: number;
   cols: number;
   count: number;
-  /** Loaded rows, mutated in place by the pages hook: `version` tells a row when to look again. */
+  /**
+   * Loaded rows, appended to in place by the pages hook (a refresh or restart replaces the array): `loaded`, how many
+   * of this row's cells have their data, tells a row when to look again, so a page load re-renders only the rows it
+   * fills.
+   */
   items: CandidateRow[];
-  version: number;
+  loaded: number;
   /** The focused index when it is in this row, else -1 (so a focus move re-renders two rows, not all). */
   focus: number;
   selected: Set<number>;
