@@ -10,6 +10,7 @@ import { insertSeedCandidate } from '../store/candidates';
 import { countDatasets, insertDataset, type DatasetKind } from '../store/datasets';
 import { insertSeedImage } from '../store/images';
 import { insertVersion } from '../store/prompts';
+import { analyze } from '../store/maintenance';
 
 export interface SeedOptions {
   /** InD classes (at most the 12 built in). */
@@ -170,6 +171,6 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     return { indDatasetId, images: imageIds.length, candidates: nCandidates, labels: labelIds.length, runIds };
   })();
   // A bulk load leaves the query planner without statistics; with them, filtered gallery pages walk the sort index.
-  db.exec('ANALYZE');
+  analyze(db);
   return summary;
 }
