@@ -3,10 +3,8 @@ import { ApiError } from '../../shared/api/errors';
 import { candidateIdsMatching } from '../store/candidate-queries';
 import { curationState, restoreLabel, setHumanLabel, setStatus } from '../store/candidates';
 import type { Db } from '../store/db';
-import { batchDecisions, lastKindPerBatch, lastSeqOfBatch, logDecision, maxBatch, newestBatchStart, type DecisionField } from '../store/decisions';
+import { batchDecisions, lastKindPerBatch, lastSeqOfBatch, logDecision, maxBatch, newestBatchStart } from '../store/decisions';
 import type { StudioContext } from './context';
-
-type Field = DecisionField;
 
 /** A batch is applied when its newest log entry is a 'do' or 'redo'. */
 export function batchStates(db: Db): { batch: number; applied: boolean }[] {
