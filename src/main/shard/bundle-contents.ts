@@ -5,7 +5,7 @@ import type { Db } from '../store/db';
 import { insideRoot } from './create-bundle';
 import { canonicalJson, type BundleManifest } from './manifest';
 import type { PromptVersionRow } from '../store/prompts';
-import { allCachedFeatures, candidatesOfJob, newPromptVersions } from '../store/shard-rows';
+import { allCachedFeatures, candidatesOfJob, newPromptVersions, type CachedFeatureRow, type CandidateRecord } from '../store/shard-rows';
 
 type Row = Record<string, unknown>;
 
@@ -32,16 +32,16 @@ export interface BundleContents {
   items: Row[];
   /** New prompt versions only (the inherited ones are the parent's own rows). */
   promptVersions: PromptVersionRow[];
-  candidates: Row[];
-  featureCache: Row[];
+  candidates: CandidateRecord[];
+  featureCache: CachedFeatureRow[];
   /** Bundle-relative paths of every file the candidates name. */
   files: string[];
   contentHash: string;
 }
 
-function candidateFiles(c: Row): string[] {
+function candidateFiles(c: CandidateRecord): string[] {
   const previews = JSON.parse(String(c.previews_json)) as PreviewRef[];
-  return [c.file_path as string, ...(c.thumb_path === null ? [] : [c.thumb_path as string]), ...previews.map((p) => p.path)];
+  return [c.file_path, ...(c.thumb_path === null ? [] : [c.thumb_path]), ...previews.map((p) => p.path)];
 }
 
 function sha256File(file: string): string {

@@ -116,14 +116,14 @@ function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleConten
   const all = [...cols, 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json'];
   for (const cand of c.candidates) {
     const previews = (JSON.parse(String(cand.previews_json)) as PreviewRef[]).map((p) => ({ ...p, path: mergedPath(m.bundleId, p.path) }));
-    const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id as number);
+    const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id);
     if (pv === undefined) throw new Error(`bundle ${m.bundleId}: candidate ${String(cand.id)} names prompt version ${String(cand.prompt_version_id)}, which the bundle does not hold`);
     insertCandidateColumns(db, all, [
       ...cols.map((k) => cand[k]),
       jobId,
       pv,
-      mergedPath(m.bundleId, cand.file_path as string),
-      cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path as string),
+      mergedPath(m.bundleId, cand.file_path),
+      cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path),
       JSON.stringify(previews),
     ]);
   }
