@@ -3,15 +3,12 @@ import type { Studio } from '../../main/root';
 import { runJobCommand } from '../job-command';
 import { idList, jsonOption, projectDir, projectOption, waitOption } from '../options';
 import { CliError, EXIT } from '../output';
+import { selectedIndTrainIds } from '../../main/store/images';
 
 /** The images the subset selection marked: what generation uses by default, so what needs prompts. */
 function subsetImageIds(studio: Studio): number[] {
   // No route lists the selection by id (the studio shows it per dataset), so read it from the open project.
-  const db = studio.project!.db;
-  return db
-    .prepare("SELECT id FROM images WHERE selected = 1 AND skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train') ORDER BY id")
-    .pluck()
-    .all() as number[];
+  return selectedIndTrainIds(studio.project!.db);
 }
 
 export function registerDescribe(program: Command): void {

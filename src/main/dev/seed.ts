@@ -10,6 +10,11 @@ import { writePicture, writeThumb } from './seed-images';
 import { gaussian, mulberry32 } from './seed-random';
 import { SEED_ADJECTIVES, SEED_CLASSES, SEED_NOUNS } from './seed-words';
 import { seedRuns, SEED_OOD_SETS } from './seed-runs';
+import { insertSeedCandidate } from '../store/candidates';
+import { countDatasets, insertDataset, type DatasetKind } from '../store/datasets';
+import { insertSeedImage } from '../store/images';
+import { insertVersion } from '../store/prompts';
+import { analyze } from '../store/maintenance';
 
 export interface SeedOptions {
   /** InD classes (at most the 12 built in). */
@@ -52,7 +57,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
   const nCandidates = opts.candidates ?? 200;
   const nPictures = Math.max(1, Math.min(nCandidates, opts.pictures ?? 48));
   const now = Date.now();
-  const suffix = (db.prepare('SELECT count(*) FROM datasets').pluck().get() as number) === 0 ? '' : `-${now}`;
+  const suffix = countDatasets(db) === 0 ? '' : `-${now}`;
 
   // Files first (slow, outside the transaction), rows after.
   const images: { cls: number; rel: string; thumb: string; bytes: number; sha: string }[] = [];
@@ -81,36 +86,38 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
   }
 
   const summary = db.transaction(() => {
-    const dataset = (name: string, kind: string) =>
-      Number(db.prepare('INSERT INTO datasets (name, kind, source_path, source_json, created_at) VALUES (?, ?, ?, ?, ?)').run(`${name}${suffix}`, kind, `${root}/seed-source/${name}`, '{"type":"seed"}', now).lastInsertRowid);
+    const dataset = (name: string, kind: DatasetKind) =>
+      insertDataset(db, { name: `${name}${suffix}`, kind, sourcePath: `${root}/seed-source/${name}`, sourceJson: '{"type":"seed"}', createdAt: now });
     const indDatasetId = dataset('seed-ind-train', 'ind-train');
     const classIds = classes.map((c, idx) => insertClass(db, indDatasetId, c.name, idx));
-    const insImage = db.prepare('INSERT INTO images (dataset_id, class_id, path, width, height, bytes, sha256, skip_reason, thumb_path, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const insPrompt = db.prepare('INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insImage = (datasetId: number, classId: number | null, path: string, width: number | null, height: number | null, bytes: number, sha256: string | null, skipReason: string | null, thumbPath: string | null, selected: 0 | 1) =>
+      insertSeedImage(db, { datasetId, classId, path, width, height, bytes, sha256, skipReason, thumbPath, selected });
+    const insPrompt = (imageId: number, version: number, author: 'model' | 'human', model: string, rawAnswer: string, elementsJson: string, prompt: string, createdAt: number) =>
+      insertVersion(db, { imageId, version, author, model, rawAnswer, elementsJson, prompt, createdAt });
     const imageIds: number[] = [];
     const promptIds: number[] = [];
     images.forEach((im, k) => {
-      const id = Number(insImage.run(indDatasetId, classIds[im.cls], im.rel, 128, 128, im.bytes, im.sha, null, im.thumb, 1).lastInsertRowid);
+      const id = insImage(indDatasetId, classIds[im.cls]!, im.rel, 128, 128, im.bytes, im.sha, null, im.thumb, 1);
       imageIds.push(id);
       const all = classes[im.cls]!.elements;
       const elements = all.filter((_, e) => (e + k) % 4 !== 0);
       const raw = `Besides the ${classes[im.cls]!.name}, the image shows ${elements.join(', ')}.`;
-      let pid = Number(insPrompt.run(id, 1, 'model', 'llava-1.5-7b', raw, JSON.stringify(elements), composePrompt(elements), now - 3600_000).lastInsertRowid);
+      let pid = insPrompt(id, 1, 'model', 'llava-1.5-7b', raw, JSON.stringify(elements), composePrompt(elements), now - 3600_000);
       // Every fifth image has been touched by a person, so histories show both authors.
       if (k % 5 === 0) {
         const edited = [...elements.slice(0, -1), 'evening light'];
-        pid = Number(insPrompt.run(id, 2, 'human', 'llava-1.5-7b', raw, JSON.stringify(edited), composePrompt(edited), now - 1800_000).lastInsertRowid);
+        pid = insPrompt(id, 2, 'human', 'llava-1.5-7b', raw, JSON.stringify(edited), composePrompt(edited), now - 1800_000);
       }
       promptIds.push(pid);
     });
     // Files the importer refused, with its reasons, so the Datasets page shows what skipping looks like.
-    insImage.run(indDatasetId, classIds[0], `datasets/seed${suffix}/broken_0.png`, null, null, 61, null, 'corrupt image: VipsForeignLoad: premature end of file', null, 0);
-    insImage.run(indDatasetId, classIds[0], `datasets/seed${suffix}/empty.jpg`, null, null, 0, null, 'empty file', null, 0);
+    insImage(indDatasetId, classIds[0]!, `datasets/seed${suffix}/broken_0.png`, null, null, 61, null, 'corrupt image: VipsForeignLoad: premature end of file', null, 0);
+    insImage(indDatasetId, classIds[0]!, `datasets/seed${suffix}/empty.jpg`, null, null, 0, null, 'empty file', null, 0);
 
-    const smallSet = (name: string, kind: string, n: number, withClasses: boolean) => {
+    const smallSet = (name: string, kind: DatasetKind, n: number, withClasses: boolean) => {
       const id = dataset(name, kind);
       const cls = withClasses ? classes.map((c, idx) => insertClass(db, id, c.name, idx)) : [];
-      for (let i = 0; i < n; i++) insImage.run(id, withClasses ? cls[i % cls.length] : null, `datasets/${name}${suffix}/${i}.jpg`, 224, 224, 20_000 + i, null, null, null, 0);
+      for (let i = 0; i < n; i++) insImage(id, withClasses ? cls[i % cls.length]! : null, `datasets/${name}${suffix}/${i}.jpg`, 224, 224, 20_000 + i, null, null, null, 0);
       return id;
     };
     smallSet('seed-ind-test', 'ind-test', 24, true);
@@ -139,10 +146,6 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     for (const w of SEED_ADJECTIVES) insertSelectedLabelIfNew(db, w, 'adj', NEGLABEL_ADJ_TEMPLATE, 0.15 + 0.1 * rand());
     const labelIds = selectedLabelIds(db);
 
-    const insCand = db.prepare(
-      `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, seed, objective, config_json, losses_json, energy, msp, neglabel_score, source_class_prob,
-         status, label_id, label_source, label_margin, file_path, thumb_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?)`,
-    );
     const config = JSON.stringify({ strength: 0.6, steps: 20, guidance: 8, iterations: ITERATIONS, lr: 10 });
     for (let k = 0; k < nCandidates; k++) {
       const im = k % imageIds.length;
@@ -153,27 +156,26 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
       const srcProb = Math.min(0.999, Math.max(0.001, rand() ** 3 + (rand() < 0.1 ? 0.5 : 0)));
       const labelId = labelIds[Math.floor(labelIds.length * rand() ** 2)]!;
       const margin = Math.abs(0.3 * normal());
-      const id = Number(
-        insCand.run(
-          imageIds[im],
-          classIds[images[im]!.cls],
-          promptIds[im],
-          k,
-          objective,
-          config,
-          JSON.stringify(losses),
-          -8 + 1.5 * normal(),
-          0.2 + 0.6 * rand(),
-          0.1 + 0.8 * rand(),
-          srcProb,
-          labelId,
-          margin,
-          pic.file,
-          pic.thumb,
-          JSON.stringify(pic.previews.map((p, it) => ({ iteration: it + 1, path: p, loss: losses[it] }))),
-          now - (nCandidates - k) * 1000,
-        ).lastInsertRowid,
-      );
+      // Properties in the statement's column order: the random draws happen in the order they always did.
+      const id = insertSeedCandidate(db, {
+        sourceImageId: imageIds[im]!,
+        classId: classIds[images[im]!.cls]!,
+        promptVersionId: promptIds[im]!,
+        seed: k,
+        objective,
+        configJson: config,
+        lossesJson: JSON.stringify(losses),
+        energy: -8 + 1.5 * normal(),
+        msp: 0.2 + 0.6 * rand(),
+        neglabelScore: 0.1 + 0.8 * rand(),
+        sourceClassProb: srcProb,
+        labelId,
+        labelMargin: margin,
+        filePath: pic.file,
+        thumbPath: pic.thumb,
+        previewsJson: JSON.stringify(pic.previews.map((p, it) => ({ iteration: it + 1, path: p, loss: losses[it] }))),
+        createdAt: now - (nCandidates - k) * 1000,
+      });
       insertModelAssignment(db, id, labelId, 0.2 + 0.7 * rand(), margin, now);
     }
     const data = { acceptedCandidates: Math.round(nCandidates * 0.6), labels: Math.min(labelIds.length, 120), promptVersions: imageIds.length, indImages: imageIds.length };
@@ -181,6 +183,6 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     return { indDatasetId, images: imageIds.length, candidates: nCandidates, labels: labelIds.length, runIds };
   })();
   // A bulk load leaves the query planner without statistics; with them, filtered gallery pages walk the sort index.
-  db.exec('ANALYZE');
+  analyze(db);
   return summary;
 }

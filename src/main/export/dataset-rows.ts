@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { acceptedCandidateRows } from '../store/candidate-reports';
 
 /** One accepted candidate with everything its metadata row needs. */
 export interface AcceptedCandidate {
@@ -21,25 +22,6 @@ export interface AcceptedCandidate {
   sourceClassProb: number | null;
 }
 
-interface Row {
-  id: number;
-  file_path: string;
-  label_id: number | null;
-  word: string | null;
-  pos: 'noun' | 'adj' | null;
-  label_source: 'model' | 'human' | null;
-  label_margin: number | null;
-  source_path: string | null;
-  class_name: string | null;
-  prompt: string | null;
-  objective: string;
-  seed: number;
-  config_json: string;
-  energy: number | null;
-  msp: number | null;
-  neglabel_score: number | null;
-  source_class_prob: number | null;
-}
 
 function parseConfig(text: string): Record<string, unknown> {
   try {
@@ -52,19 +34,7 @@ function parseConfig(text: string): Record<string, unknown> {
 
 /** The accepted candidates in id order: what training uses and what the dataset export writes. */
 export function acceptedCandidates(db: Db): AcceptedCandidate[] {
-  const rows = db
-    .prepare(
-      `SELECT c.id, c.file_path, c.label_id, l.word, l.pos, c.label_source, c.label_margin, si.path AS source_path, cl.name AS class_name,
-              pv.prompt, c.objective, c.seed, c.config_json, c.energy, c.msp, c.neglabel_score, c.source_class_prob
-         FROM candidates c
-         LEFT JOIN neg_labels l ON l.id = c.label_id
-         LEFT JOIN images si ON si.id = c.source_image_id
-         LEFT JOIN classes cl ON cl.id = c.class_id
-         LEFT JOIN prompt_versions pv ON pv.id = c.prompt_version_id
-        WHERE c.status = 'accepted'
-        ORDER BY c.id`,
-    )
-    .all() as Row[];
+  const rows = acceptedCandidateRows(db);
   return rows.map((r) => {
     const config = parseConfig(r.config_json);
     return {

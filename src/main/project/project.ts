@@ -4,6 +4,7 @@ import type { Project } from '../../shared/api/routes/app';
 import { openDb, type Db } from '../store/db';
 import { projectPaths, type ProjectPaths } from './paths';
 import { createProjectMemo, type ProjectMemo } from './memo';
+import { insertProjectRow, projectRow, schemaVersion } from '../store/project-meta';
 
 export interface OpenProject {
   info: Project;
@@ -14,9 +15,9 @@ export interface OpenProject {
 }
 
 function readInfo(db: Db, paths: ProjectPaths): Project {
-  const row = db.prepare('SELECT id, name, created_at FROM project WHERE id = 1').get() as { id: number; name: string; created_at: number } | undefined;
+  const row = projectRow(db);
   if (!row) throw new ApiError('not_found', `${paths.db} holds no project record`);
-  return { id: row.id, name: row.name, dir: paths.root, createdAt: row.created_at, schemaVersion: db.pragma('user_version', { simple: true }) as number };
+  return { id: row.id, name: row.name, dir: paths.root, createdAt: row.created_at, schemaVersion: schemaVersion(db) };
 }
 
 function ensureFolders(paths: ProjectPaths): void {
@@ -29,7 +30,7 @@ export function createProject(dir: string, name: string): OpenProject {
   fs.mkdirSync(paths.root, { recursive: true });
   ensureFolders(paths);
   const db = openDb(paths.db);
-  db.prepare('INSERT INTO project (id, name, created_at) VALUES (1, ?, ?)').run(name, Date.now());
+  insertProjectRow(db, name, Date.now());
   return { info: readInfo(db, paths), paths, db, memo: createProjectMemo() };
 }
 

@@ -14,6 +14,10 @@ import { EvaluationCurves } from '../../shared/api/routes/evaluations';
 import { f64Bytes, sha256Hex, type SectionInput } from './bundle-format';
 import { nativeRunSamples, type RunSamples } from './samples';
 import { RECORD_SECTION, type Provenance, type RecordEvaluation, type RecordSample, type RunRecord } from './record';
+import { sampleCandidate, sampleCandidatesWithStatus, type SampleCandidateRow } from '../store/candidate-reports';
+import { candidateFilePath } from '../store/candidates';
+import { datasetsOfKind } from '../store/datasets';
+import { countSelectedUsable, indTrainContentKeys } from '../store/images';
 
 /** Up to this many accepted and this many rejected candidates go into a bundle (and a report) as thumbnails. */
 export const SAMPLE_THUMBS = 8;
@@ -80,9 +84,8 @@ function trainingProvenance(db: Db, root: string, runsDir: string, runId: number
     items = cached.items;
   } else {
     const pairs = (parseJson<{ candidates?: [number, number][] }>(body, {}).candidates ?? []).filter((p) => Array.isArray(p) && p.length >= 1);
-    const cand = db.prepare('SELECT file_path FROM candidates WHERE id = ?').pluck();
     items = pairs.map(([cid, lid]) => {
-      const file = cand.get(cid) as string | undefined;
+      const file = candidateFilePath(db, cid);
       const l = labelWordAndPos(db, lid);
       return { candidateId: cid, sha256: file ? hashFile(path.join(root, file)) : null, label: l?.word ?? null, pos: l?.pos ?? null };
     });
@@ -105,12 +108,9 @@ function trainingProvenance(db: Db, root: string, runsDir: string, runId: number
 }
 
 function indTrainProvenance(db: Db): Provenance['indTrain'] {
-  const sets = db.prepare("SELECT id, name FROM datasets WHERE kind = 'ind-train' ORDER BY id").all() as { id: number; name: string }[];
-  const anySelected = (db.prepare('SELECT count(*) FROM images WHERE selected = 1 AND skip_reason IS NULL').pluck().get() as number) > 0;
-  const shas = db
-    .prepare(`SELECT coalesce(sha256, 'path:' || path) FROM images WHERE skip_reason IS NULL ${anySelected ? 'AND selected = 1' : ''} AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train') ORDER BY 1`)
-    .pluck()
-    .all() as string[];
+  const sets = datasetsOfKind(db, 'ind-train');
+  const anySelected = countSelectedUsable(db) > 0;
+  const shas = indTrainContentKeys(db, anySelected);
   return { datasets: sets.map((s) => s.name), images: shas.length, contentSha256: shas.length ? sha256Hex(shas.join('\n')) : null };
 }
 
@@ -139,31 +139,15 @@ async function thumbBytes(root: string, thumbRel: string | null, fileRel: string
   }
 }
 
-interface CandRow {
-  id: number;
-  status: string;
-  objective: string;
-  energy: number | null;
-  msp: number | null;
-  neglabel_score: number | null;
-  source_class_prob: number | null;
-  label_margin: number | null;
-  file_path: string;
-  thumb_path: string | null;
-  word: string | null;
-}
-
-const CAND_SELECT = `SELECT c.id, c.status, c.objective, c.energy, c.msp, c.neglabel_score, c.source_class_prob, c.label_margin, c.file_path, c.thumb_path, l.word
-  FROM candidates c LEFT JOIN neg_labels l ON l.id = c.label_id`;
+type CandRow = SampleCandidateRow;
 
 /** Accepted candidates the run trained on (its manifest), rejected ones from curation, up to SAMPLE_THUMBS each. */
 async function sampleCandidates(db: Db, root: string, items: TrainingItem[]): Promise<{ samples: RecordSample[]; thumbs: Map<string, { bytes: Buffer; mime: string }> }> {
-  const one = db.prepare(`${CAND_SELECT} WHERE c.id = ?`);
   let accepted: CandRow[] = spread(items.map((i) => i.candidateId), SAMPLE_THUMBS * 4)
-    .map((id) => one.get(id) as CandRow | undefined)
+    .map((id) => sampleCandidate(db, id))
     .filter((r): r is CandRow => r !== undefined);
-  if (accepted.length === 0) accepted = db.prepare(`${CAND_SELECT} WHERE c.status = 'accepted' ORDER BY c.id`).all() as CandRow[];
-  const rejected = db.prepare(`${CAND_SELECT} WHERE c.status = 'rejected' ORDER BY c.id`).all() as CandRow[];
+  if (accepted.length === 0) accepted = sampleCandidatesWithStatus(db, 'accepted');
+  const rejected = sampleCandidatesWithStatus(db, 'rejected');
   const samples: RecordSample[] = [];
   const thumbs = new Map<string, { bytes: Buffer; mime: string }>();
   for (const [status, rows] of [

@@ -4,6 +4,8 @@ import type { EvaluationRow } from '../../shared/api/routes/evaluations';
 import type { Db } from '../store/db';
 import type { OpenProject } from '../project/project';
 import { latestEvaluations } from '../services/evaluation-rows';
+import { datasetIdByName } from '../store/datasets';
+import { usableHashesOfDataset } from '../store/images';
 
 /**
  * Per-sample scores of a run's newest evaluation per OOD set, with the identity of every sample, so that intervals
@@ -46,15 +48,14 @@ interface ScoreFile {
 const SCORE_FILE = /^job-(\d+)-ood-(\d+)\.json$/;
 
 function imageKeys(db: Db, datasetIds: number[]): string[] {
-  const q = db.prepare('SELECT id, sha256 FROM images WHERE dataset_id = ? AND skip_reason IS NULL ORDER BY id');
-  return datasetIds.flatMap((d) => (q.all(d) as { id: number; sha256: string | null }[]).map((r) => r.sha256 ?? `image:${r.id}`));
+  return datasetIds.flatMap((d) => usableHashesOfDataset(db, d).map((r) => r.sha256 ?? `image:${r.id}`));
 }
 
 function indDatasetIds(db: Db, e: EvaluationRow): number[] | null {
   const names = e.switches.indDatasets;
   if (Array.isArray(names) && names.every((n) => typeof n === 'string')) {
-    const ids = (names as string[]).map((n) => db.prepare("SELECT id FROM datasets WHERE name = ? AND kind = 'ind-test'").pluck().get(n) as number | undefined);
-    return ids.every((i) => i !== undefined) ? (ids as number[]) : null;
+    const ids = (names as string[]).map((n) => datasetIdByName(db, n, 'ind-test'));
+    return ids.every((i) => i !== undefined) ? ids : null;
   }
   return null;
 }

@@ -5,6 +5,7 @@ import { ASSIGN_LABELS_JOB_KIND, assignItems } from '../pipeline/assign/job';
 import { findModel } from '../pipeline/model-roles';
 import { countSelectedLabels } from '../store/neg-labels';
 import type { StudioContext } from './context';
+import { candidateIdsInScope } from '../store/candidates';
 
 export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assign'> {
   return {
@@ -13,8 +14,7 @@ export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assig
       if (!findModel(db, 'clip')) throw new ApiError('invalid_input', 'no CLIP model is registered: import one under Models (role: clip) first', [{ path: 'model', message: 'no clip model' }]);
       const selected = countSelectedLabels(db);
       if (selected === 0) throw new ApiError('invalid_input', 'no negative labels are selected yet: mine them first (labels.mine)', [{ path: 'labels', message: 'none selected' }]);
-      const where = { accepted: "WHERE status = 'accepted'", all: '', unlabelled: 'WHERE label_id IS NULL' }[params.scope];
-      const ids = db.prepare(`SELECT id FROM candidates ${where} ORDER BY id`).pluck().all() as number[];
+      const ids = candidateIdsInScope(db, params.scope);
       if (ids.length === 0) {
         const why = { accepted: 'no accepted candidates to label: accept some in Curate first', all: 'no candidates to label: generate some first', unlabelled: 'every candidate already has a label' }[params.scope];
         throw new ApiError('invalid_input', why, [{ path: 'scope', message: 'empty' }]);

@@ -1,11 +1,10 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import { SUGGEST_REJECT_PROB, type IterationPreview } from '../../shared/api/routes/candidate-detail';
-import type { CandidateRow } from '../../shared/api/routes/candidates';
+import { galleryRow, galleryRows, statusCounts, undecidedAtLeast } from '../store/candidate-queries';
+import { candidateDetailExtra } from '../store/candidates';
 import type { Db } from '../store/db';
 import { assignmentHistory } from '../store/label-assignments';
-import { candidateWhere } from './candidate-query';
-import { CANDIDATE_SELECT } from './candidates';
 import { batchStates, redoTarget } from './curation';
 import { parseJson, parseRecord } from './json';
 import type { StudioContext } from './context';
@@ -39,24 +38,10 @@ export function candidateDetailHandlers(ctx: StudioContext): Pick<Handlers, 'can
   return {
     'candidate.get': ({ id }) => {
       const { db } = ctx.project();
-      const row = db.prepare(`${CANDIDATE_SELECT} WHERE c.id = ?`).get(id) as CandidateRow | undefined;
+      const row = galleryRow(db, id);
       if (!row) throw new ApiError('not_found', `candidate ${id} does not exist`);
-      const extra = db
-        .prepare(
-          `SELECT c.class_id, c.previews_json, c.losses_json, c.config_json, c.job_id, si.path AS source_path, pv.prompt, pv.version, pv.author
-           FROM candidates c LEFT JOIN images si ON si.id = c.source_image_id LEFT JOIN prompt_versions pv ON pv.id = c.prompt_version_id WHERE c.id = ?`,
-        )
-        .get(id) as {
-        class_id: number | null;
-        previews_json: string;
-        losses_json: string;
-        config_json: string;
-        job_id: number | null;
-        source_path: string | null;
-        prompt: string | null;
-        version: number | null;
-        author: 'model' | 'human' | null;
-      };
+      const extra = candidateDetailExtra(db, id);
+      if (!extra) throw new ApiError('not_found', `candidate ${id} does not exist`);
       const assignments = assignmentHistory(db, id);
       return {
         ...row,
@@ -75,15 +60,13 @@ export function candidateDetailHandlers(ctx: StudioContext): Pick<Handlers, 'can
     'candidate.rows': ({ ids }) => {
       if (ids.length === 0) return [];
       const { db } = ctx.project();
-      return db.prepare(`${CANDIDATE_SELECT} WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as CandidateRow[];
+      return galleryRows(db, ids);
     },
     'curation.counts': ({ filter }) => {
       const { db } = ctx.project();
-      const w = candidateWhere(filter);
-      // Grouping by status rides the status index; the suggested count rides the probability index.
-      const by = new Map((db.prepare(`SELECT c.status, count(*) AS n FROM candidates c WHERE ${w.sql} GROUP BY c.status`).all(...w.params) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+      const by = statusCounts(db, filter);
       // Suggested rejects are a to-do list: a candidate already accepted or rejected is no longer a suggestion.
-      const suggested = db.prepare(`SELECT count(*) FROM candidates c WHERE ${w.sql} AND c.source_class_prob >= ? AND c.status = 'new'`).pluck().get(...w.params, SUGGEST_REJECT_PROB) as number;
+      const suggested = undecidedAtLeast(db, filter, SUGGEST_REJECT_PROB);
       return { new: by.get('new') ?? 0, accepted: by.get('accepted') ?? 0, rejected: by.get('rejected') ?? 0, suggestedRejects: suggested };
     },
     'curation.state': () => undoState(ctx.project().db),

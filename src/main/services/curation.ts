@@ -1,20 +1,15 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
+import { candidateIdsMatching } from '../store/candidate-queries';
+import { curationState, restoreLabel, setHumanLabel, setStatus } from '../store/candidates';
 import type { Db } from '../store/db';
 import { labelExists } from '../store/neg-labels';
-import { candidateWhere } from './candidate-query';
+import { batchDecisions, lastKindPerBatch, lastSeqOfBatch, logDecision, maxBatch, newestBatchStart } from '../store/decisions';
 import type { StudioContext } from './context';
-
-type Field = 'status' | 'label';
 
 /** A batch is applied when its newest log entry is a 'do' or 'redo'. */
 export function batchStates(db: Db): { batch: number; applied: boolean }[] {
-  return (
-    db.prepare('SELECT d.batch, d.kind FROM decisions d JOIN (SELECT batch, max(seq) AS seq FROM decisions GROUP BY batch) last ON last.seq = d.seq ORDER BY d.batch').all() as {
-      batch: number;
-      kind: string;
-    }[]
-  ).map((r) => ({ batch: r.batch, applied: r.kind !== 'undo' }));
+  return lastKindPerBatch(db).map((r) => ({ batch: r.batch, applied: r.kind !== 'undo' }));
 }
 
 /**
@@ -22,13 +17,12 @@ export function batchStates(db: Db): { batch: number; applied: boolean }[] {
  * (a new decision discards what was undone before it, as in any editor's undo stack).
  */
 export function redoTarget(db: Db): number | null {
-  const newestStart = db.prepare("SELECT min(seq) FROM decisions WHERE batch = (SELECT max(batch) FROM decisions) AND kind = 'do'").pluck().get() as number | null;
+  const newestStart = newestBatchStart(db);
   if (newestStart === null) return null;
   const undone = batchStates(db).filter((b) => !b.applied);
   let best: { batch: number; at: number } | null = null;
-  const lastSeq = db.prepare('SELECT max(seq) FROM decisions WHERE batch = ?').pluck();
   for (const b of undone) {
-    const at = lastSeq.get(b.batch) as number;
+    const at = lastSeqOfBatch(db, b.batch) ?? 0;
     if (at > newestStart && (!best || at > best.at)) best = { batch: b.batch, at };
   }
   return best?.batch ?? null;
@@ -40,36 +34,23 @@ export function redoTarget(db: Db): number | null {
  * batch, another tool): it is skipped, so an undo never overwrites a newer change.
  */
 function replay(db: Db, batch: number, kind: 'undo' | 'redo'): { changed: number; skipped: number } {
-  const rows = db.prepare("SELECT candidate_id, field, old_value, new_value FROM decisions WHERE batch = ? AND kind = 'do' ORDER BY seq").all(batch) as {
-    candidate_id: number;
-    field: Field;
-    old_value: string | null;
-    new_value: string | null;
-  }[];
-  const log = db.prepare('INSERT INTO decisions (batch, candidate_id, field, old_value, new_value, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const read = db.prepare('SELECT status, label_id FROM candidates WHERE id = ?');
-  const setStatus = db.prepare('UPDATE candidates SET status = ? WHERE id = ?');
-  // A label walked back to the one the model assigned is the model's again (assignment may update it); any other is a curator's.
-  const setLabel = db.prepare(
-    `UPDATE candidates SET label_id = @label, label_source = CASE WHEN @label IS NULL THEN NULL
-       WHEN @label = (SELECT la.label_id FROM label_assignments la WHERE la.candidate_id = @id AND la.source = 'model' ORDER BY la.id DESC LIMIT 1) THEN 'model' ELSE 'human' END
-     WHERE id = @id`,
-  );
+  const rows = batchDecisions(db, batch);
   const now = Date.now();
   const ordered = kind === 'undo' ? [...rows].reverse() : rows;
   let changed = 0;
   let skipped = 0;
   for (const r of ordered) {
     const [from, to] = kind === 'undo' ? [r.new_value, r.old_value] : [r.old_value, r.new_value];
-    const cur = read.get(r.candidate_id) as { status: string; label_id: number | null } | undefined;
+    const cur = curationState(db, r.candidate_id);
     const current = cur ? (r.field === 'status' ? cur.status : cur.label_id === null ? null : String(cur.label_id)) : undefined;
     if (current !== from) {
       skipped++;
       continue;
     }
-    if (r.field === 'status') setStatus.run(to, r.candidate_id);
-    else setLabel.run({ label: to === null ? null : Number(to), id: r.candidate_id });
-    log.run(batch, r.candidate_id, r.field, from, to, kind, now);
+    // A label walked back to the one the model assigned is the model's again; any other is a curator's (restoreLabel).
+    if (r.field === 'status') setStatus(db, r.candidate_id, to);
+    else restoreLabel(db, r.candidate_id, to === null ? null : Number(to));
+    logDecision(db, { batch, candidateId: r.candidate_id, field: r.field, from, to, kind, at: now });
     changed++;
   }
   return { changed, skipped };
@@ -86,29 +67,23 @@ export function curationHandlers(ctx: StudioContext): Pick<Handlers, 'curation.d
       const out = db.transaction(() => {
         let ids: number[];
         if (target.type === 'ids') ids = target.ids;
-        else {
-          const w = candidateWhere(target.filter);
-          ids = db.prepare(`SELECT c.id FROM candidates c WHERE ${w.sql} ORDER BY c.id`).pluck().all(...w.params) as number[];
-        }
-        const batch = ((db.prepare('SELECT max(batch) FROM decisions').pluck().get() as number | null) ?? 0) + 1;
-        const read = db.prepare('SELECT status, label_id FROM candidates WHERE id = ?');
-        const log = db.prepare("INSERT INTO decisions (batch, candidate_id, field, old_value, new_value, kind, created_at) VALUES (?, ?, ?, ?, ?, 'do', ?)");
-        const setStatus = db.prepare('UPDATE candidates SET status = ? WHERE id = ?');
-        const setLabel = db.prepare("UPDATE candidates SET label_id = ?, label_source = 'human' WHERE id = ?");
+        else ids = candidateIdsMatching(db, target.filter);
+        const batch = (maxBatch(db) ?? 0) + 1;
         const now = Date.now();
         let changed = 0;
         for (const id of ids) {
-          const cur = read.get(id) as { status: string; label_id: number | null } | undefined;
+          const cur = curationState(db, id);
           if (!cur) throw new ApiError('not_found', `candidate ${id} does not exist`);
           let touched = false;
           if (decision.status !== undefined && decision.status !== cur.status) {
-            log.run(batch, id, 'status', cur.status, decision.status, now);
-            setStatus.run(decision.status, id);
+            logDecision(db, { batch, candidateId: id, field: 'status', from: cur.status, to: decision.status, kind: 'do', at: now });
+            setStatus(db, id, decision.status);
             touched = true;
           }
           if (decision.labelId !== undefined && decision.labelId !== cur.label_id) {
-            log.run(batch, id, 'label', cur.label_id === null ? null : String(cur.label_id), decision.labelId === null ? null : String(decision.labelId), now);
-            setLabel.run(decision.labelId, id);
+            const from = cur.label_id === null ? null : String(cur.label_id);
+            logDecision(db, { batch, candidateId: id, field: 'label', from, to: decision.labelId === null ? null : String(decision.labelId), kind: 'do', at: now });
+            setHumanLabel(db, id, decision.labelId);
             touched = true;
           }
           if (touched) changed++;

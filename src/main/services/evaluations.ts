@@ -7,6 +7,7 @@ import { parseJson } from './json';
 import { averageOf, latestEvaluations } from './evaluation-rows';
 import { runDbRow } from './run-rows';
 import type { StudioContext } from './context';
+import { datasetIdsOfKind, datasetsOfKind, datasetsOfKindAmong } from '../store/datasets';
 
 export const EVALUATE_JOB_KIND = 'evaluate.run';
 
@@ -31,13 +32,9 @@ export function evaluationHandlers(ctx: StudioContext): Pick<Handlers, 'evaluati
     'evaluate.start': ({ runId, oodDatasetIds, switches }) => {
       const { db } = ctx.project();
       const run = runDbRow(db, runId);
-      const sets = (
-        oodDatasetIds.length
-          ? db.prepare("SELECT id, name FROM datasets WHERE kind = 'ood-test' AND id IN (SELECT value FROM json_each(?)) ORDER BY id").all(JSON.stringify(oodDatasetIds))
-          : db.prepare("SELECT id, name FROM datasets WHERE kind = 'ood-test' ORDER BY id").all()
-      ) as { id: number; name: string }[];
+      const sets = oodDatasetIds.length ? datasetsOfKindAmong(db, 'ood-test', oodDatasetIds) : datasetsOfKind(db, 'ood-test');
       if (sets.length === 0) throw new ApiError('invalid_input', 'no OOD test sets to evaluate on: import one under Datasets (role: OOD test)', [{ path: 'oodDatasetIds', message: 'empty' }]);
-      const ind = db.prepare("SELECT id FROM datasets WHERE kind = 'ind-test' ORDER BY id LIMIT 1").pluck().get() as number | undefined;
+      const ind = datasetIdsOfKind(db, 'ind-test')[0];
       if (ind === undefined) throw new ApiError('invalid_input', 'no InD test set: import one under Datasets (role: InD test)', [{ path: 'runId', message: 'no InD test set' }]);
       // The zero-shot baseline has nothing trained, so its switches are off whatever was asked.
       const effective = run.kind === 'zero-shot' ? { projection: false, tunedLabels: false } : switches;

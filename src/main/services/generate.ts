@@ -8,20 +8,22 @@ import { findRepeat, sameGeneration } from '../pipeline/generate/repeats';
 import { readLosses, readPreviews } from './candidate-detail';
 import { parseJson } from './json';
 import type { StudioContext } from './context';
+import { countForJob, latestForJob } from '../store/candidates';
+import { indTrainIdsAmong, indTrainIdsOfClasses, selectedIndTrainIds } from '../store/images';
+import { currentPrompt } from '../store/prompts';
 
 /** Job kind the generation stage registers; until it does, the runner fails such a job with 'no handler'. */
 export const GENERATE_JOB_KIND = 'generate.candidates';
 
 /** The usable InD training images a generate (or sharded describe/generate) source names, in id order. */
 export function sourceImages(db: Db, source: GenerateSource): number[] {
-  const ok = "skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')";
   switch (source.type) {
     case 'subset':
-      return db.prepare(`SELECT id FROM images WHERE selected = 1 AND ${ok} ORDER BY id`).pluck().all() as number[];
+      return selectedIndTrainIds(db);
     case 'classes':
-      return db.prepare(`SELECT id FROM images WHERE class_id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.classIds)) as number[];
+      return indTrainIdsOfClasses(db, source.classIds);
     case 'images':
-      return db.prepare(`SELECT id FROM images WHERE id IN (SELECT value FROM json_each(?)) AND ${ok} ORDER BY id`).pluck().all(JSON.stringify(source.imageIds)) as number[];
+      return indTrainIdsAmong(db, source.imageIds);
   }
 }
 
@@ -68,14 +70,13 @@ function pendingItems(db: Db, settings: GenerateSettings): Map<string, { jobId: 
  */
 export function planGeneration(db: Db, source: GenerateSource, settings: GenerateSettings) {
   const images = sourceImages(db, source);
-  const current = db.prepare('SELECT id, prompt FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1');
   const pending = pendingItems(db, settings);
   const needsPrompt = settings.objective !== 'neg-text2img';
   const items: { key: string; payload: ItemPayload }[] = [];
   const withoutPrompt: number[] = [];
   const duplicates: GenerateRepeat[] = [];
   for (const imageId of images) {
-    const version = current.get(imageId) as { id: number; prompt: string } | undefined;
+    const version = currentPrompt(db, imageId);
     const promptVersionId = version?.id ?? null;
     if (promptVersionId === null && needsPrompt) withoutPrompt.push(imageId);
     for (let k = 0; k < settings.perImage; k++) {
@@ -128,10 +129,8 @@ export function generateHandlers(ctx: StudioContext): Pick<Handlers, 'generate.s
     },
     'generate.live': ({ jobId }) => {
       const { db } = ctx.project();
-      const done = db.prepare('SELECT count(*) FROM candidates WHERE job_id = ?').pluck().get(jobId) as number;
-      const r = db
-        .prepare('SELECT c.id, c.thumb_path, c.previews_json, c.losses_json, si.thumb_path AS source_thumb FROM candidates c LEFT JOIN images si ON si.id = c.source_image_id WHERE c.job_id = ? ORDER BY c.id DESC LIMIT 1')
-        .get(jobId) as { id: number; thumb_path: string | null; previews_json: string; losses_json: string; source_thumb: string | null } | undefined;
+      const done = countForJob(db, jobId);
+      const r = latestForJob(db, jobId);
       return {
         done,
         latest: r ? { candidateId: r.id, thumbPath: r.thumb_path, sourceThumbPath: r.source_thumb, previews: readPreviews(r.previews_json), losses: readLosses(r.losses_json) } : null,

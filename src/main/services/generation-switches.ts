@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
 import { parseRecord } from './json';
+import { acceptedGenerationConfigs } from '../store/candidates';
 
 /** The recorded guidance switches a run's comparison shows (docs/METHOD.md §3), in display order. */
 const SWITCHES = ['objective', 'objectiveOptions', 'gradientWrt', 'reduction', 'batchSize', 'lr', 'iterations', 'vaeLatent', 'resizeFilter'] as const;
@@ -10,7 +11,7 @@ const SWITCHES = ['objective', 'objectiveOptions', 'gradientWrt', 'reduction', '
  * "not recorded" rather than a guess.
  */
 export function generationSwitches(db: Db): Record<string, string> {
-  const rows = db.prepare("SELECT objective, config_json FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL").all() as { objective: string; config_json: string | null }[];
+  const rows = acceptedGenerationConfigs(db);
   const counts = new Map<string, Map<string, number>>(SWITCHES.map((k) => [k, new Map()]));
   for (const r of rows) {
     const semantics = parseRecord(r.config_json).semantics as Record<string, unknown> | undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { JobItem } from '../../shared/api/routes/jobs';
 import type { Db } from '../store/db';
 import { parseRecord } from './json';
+import { imagePath } from '../store/images';
 
 interface ItemRow {
   seq: number;
@@ -32,12 +33,11 @@ export function jobItems(db: Db, jobId: number, status: 'failed' | 'done' | 'pen
        ORDER BY i.seq LIMIT @limit`,
     )
     .all({ jobId, limit, ...(status === 'all' ? {} : { status }) }) as ItemRow[];
-  const imagePath = db.prepare('SELECT path FROM images WHERE id = ?').pluck();
   return rows.map((r) => {
     const payload = parseRecord(r.payload_json);
     let label = r.key;
     if (typeof payload.imageId === 'number') {
-      const file = imagePath.get(payload.imageId) as string | undefined;
+      const file = imagePath(db, payload.imageId);
       label = file ? path.posix.basename(file) : `image ${payload.imageId} (removed)`;
       if (typeof payload.seed === 'number') label += ` · seed ${payload.seed}`;
     }

@@ -2,6 +2,7 @@ import type { Handlers } from '../../shared/api';
 import type { Db } from '../store/db';
 import { countLabels, countSelectedLabels, labelsContaining, labelsWithPrefix, type LabelMatch } from '../store/neg-labels';
 import type { StudioContext } from './context';
+import { countDistinctAcceptedLabels, countUnlabelled, countUsingLabel } from '../store/candidates';
 
 type Row = LabelMatch;
 
@@ -20,19 +21,18 @@ export function labelHandlers(ctx: StudioContext): Pick<Handlers, 'label.search'
     'label.search': ({ query, limit, scope }) => {
       const { db } = ctx.project();
       const q = query.trim().toLowerCase();
-      const uses = db.prepare('SELECT count(*) FROM candidates WHERE label_id = ?').pluck();
       // The selected vocabulary first; with scope 'all' the other mined words fill up what is left.
       const rows = matches(db, q, 1, limit);
       if (scope === 'all') rows.push(...matches(db, q, 0, limit - rows.length));
-      return rows.map((r) => ({ id: r.id, word: r.word, pos: r.pos, selected: r.selected === 1, uses: uses.get(r.id) as number }));
+      return rows.map((r) => ({ id: r.id, word: r.word, pos: r.pos, selected: r.selected === 1, uses: countUsingLabel(db, r.id) }));
     },
     'label.summary': () => {
       const { db } = ctx.project();
       return {
         selected: countSelectedLabels(db),
         candidates: countLabels(db),
-        assignedToAccepted: db.prepare("SELECT count(DISTINCT label_id) FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL").pluck().get() as number,
-        unlabelledCandidates: db.prepare('SELECT count(*) FROM candidates WHERE label_id IS NULL').pluck().get() as number,
+        assignedToAccepted: countDistinctAcceptedLabels(db),
+        unlabelledCandidates: countUnlabelled(db),
       };
     },
   };

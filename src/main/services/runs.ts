@@ -12,6 +12,8 @@ import { generationSwitches } from './generation-switches';
 import { parseRecord } from './json';
 import { runDbRow, runJobId, toRun } from './run-rows';
 import type { StudioContext } from './context';
+import { acceptedLabelled, countAcceptedLabelled } from '../store/candidates';
+import { countSelectedUsable, countUsableIndTrain } from '../store/images';
 
 /** The zero-shot NegLabel baseline's settings (§4): what a comparison shows in its config diff. */
 const BASELINE_CONFIG = { method: 'neglabel', groups: 100, nounTemplate: 'the nice {}', adjTemplate: 'This is a {} photo', percentile: 0.95, keepFraction: 0.15 };
@@ -26,13 +28,9 @@ function thin<T>(points: T[], max: number): T[] {
 
 /** What a run trains on, frozen when it is queued: counts for the UI, the exact ids in a manifest file. */
 function snapshotData(db: Db, runsDir: string, runId: number): Record<string, unknown> {
-  const accepted = db.prepare("SELECT id, label_id, prompt_version_id FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL ORDER BY id").all() as {
-    id: number;
-    label_id: number;
-    prompt_version_id: number | null;
-  }[];
-  const indImages = db.prepare("SELECT count(*) FROM images WHERE skip_reason IS NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')").pluck().get() as number;
-  const subset = db.prepare("SELECT count(*) FROM images WHERE selected = 1 AND skip_reason IS NULL").pluck().get() as number;
+  const accepted = acceptedLabelled(db);
+  const indImages = countUsableIndTrain(db);
+  const subset = countSelectedUsable(db);
   const manifest = { candidates: accepted.map((a) => [a.id, a.label_id]) };
   const body = JSON.stringify(manifest);
   const rel = `runs/${runId}/train-data.json`;
@@ -85,7 +83,7 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
     },
     'train.start': ({ name, seed, config }) => {
       const { paths, db } = ctx.project();
-      const usable = db.prepare("SELECT count(*) FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL").pluck().get() as number;
+      const usable = countAcceptedLabelled(db);
       if (usable === 0) throw new ApiError('invalid_input', 'no accepted candidates with a negative label yet: accept some in Curate first', [{ path: 'config', message: 'no training data' }]);
       const out = db.transaction(() => {
         const now = Date.now();

@@ -4,6 +4,8 @@ import { projectPaths } from '../project/paths';
 import type { Db } from '../store/db';
 import { insideRoot } from './create-bundle';
 import { canonicalJson, type BundleManifest } from './manifest';
+import type { PromptVersionRow } from '../store/prompts';
+import { allCachedFeatures, candidatesOfJob, newPromptVersions, type CachedFeatureRow, type CandidateRecord } from '../store/shard-rows';
 
 type Row = Record<string, unknown>;
 
@@ -29,17 +31,17 @@ export interface BundleContents {
   job: JobRow;
   items: Row[];
   /** New prompt versions only (the inherited ones are the parent's own rows). */
-  promptVersions: Row[];
-  candidates: Row[];
-  featureCache: Row[];
+  promptVersions: PromptVersionRow[];
+  candidates: CandidateRecord[];
+  featureCache: CachedFeatureRow[];
   /** Bundle-relative paths of every file the candidates name. */
   files: string[];
   contentHash: string;
 }
 
-function candidateFiles(c: Row): string[] {
+function candidateFiles(c: CandidateRecord): string[] {
   const previews = JSON.parse(String(c.previews_json)) as PreviewRef[];
-  return [c.file_path as string, ...(c.thumb_path === null ? [] : [c.thumb_path as string]), ...previews.map((p) => p.path)];
+  return [c.file_path, ...(c.thumb_path === null ? [] : [c.thumb_path]), ...previews.map((p) => p.path)];
 }
 
 function sha256File(file: string): string {
@@ -60,11 +62,9 @@ export function readBundleContents(bundleDir: string, db: Db, m: BundleManifest)
   if (pending > 0 || job.status !== 'completed') throw new Error(`bundle ${m.bundleId} (${bundleDir}) is unfinished: ${pending} of ${total} items pending; ${rerun}`);
 
   const items = db.prepare('SELECT seq, key, payload_json, status, error, attempts, finished_at FROM job_items WHERE job_id = ? ORDER BY seq').all(m.jobId) as Row[];
-  const promptVersions = db
-    .prepare('SELECT * FROM prompt_versions WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY image_id, version')
-    .all(JSON.stringify(m.inheritedPromptVersionIds)) as Row[];
-  const candidates = db.prepare('SELECT * FROM candidates WHERE job_id = ? ORDER BY id').all(m.jobId) as Row[];
-  const featureCache = db.prepare('SELECT * FROM feature_cache ORDER BY image_sha256, model_sha256, prep').all() as Row[];
+  const promptVersions = newPromptVersions(db, m.inheritedPromptVersionIds);
+  const candidates = candidatesOfJob(db, m.jobId);
+  const featureCache = allCachedFeatures(db);
   const files = candidates.flatMap(candidateFiles);
 
   const root = projectPaths(bundleDir).root;

@@ -10,6 +10,8 @@ import { writeManifest, type BundleManifest } from './manifest';
 import type { ShardSpec } from './shard-spec';
 import type { ShardPlan } from './work';
 import { shardWork } from './work';
+import { imageFiles } from '../store/images';
+import { copyDatasetsOfImages, copyImages, copyPromptVersions } from '../store/shard-rows';
 
 export interface ParentRef {
   db: Db;
@@ -34,17 +36,17 @@ export function insideRoot(root: string, rel: string): string {
 function copyParentRows(parent: Db, bundle: Db, imageIds: number[], promptVersionIds: number[]): void {
   const ids = inList(imageIds);
   const datasets = 'id IN (SELECT DISTINCT dataset_id FROM images WHERE id IN (SELECT value FROM json_each(?)))';
-  copyRows(parent, bundle, 'datasets', datasets, [ids]);
+  copyDatasetsOfImages(parent, bundle, imageIds);
   copyRows(parent, bundle, 'classes', `dataset_id IN (SELECT id FROM datasets WHERE ${datasets}) ORDER BY id`, [ids]);
-  copyRows(parent, bundle, 'images', 'id IN (SELECT value FROM json_each(?)) ORDER BY id', [ids]);
-  copyRows(parent, bundle, 'prompt_versions', 'id IN (SELECT value FROM json_each(?)) ORDER BY id', [inList(promptVersionIds)]);
+  copyImages(parent, bundle, imageIds);
+  copyPromptVersions(parent, bundle, promptVersionIds);
   copyRows(parent, bundle, 'models', '1 ORDER BY id');
   copyRows(parent, bundle, 'neg_labels', 'selected = 1 ORDER BY id');
 }
 
 /** The image files (and their thumbnails) at the same project-relative paths: hard links where the filesystem allows. */
 function copyImageFiles(parent: ParentRef, bundleRoot: string, imageIds: number[]): void {
-  const rows = parent.db.prepare('SELECT path, thumb_path FROM images WHERE id IN (SELECT value FROM json_each(?))').all(inList(imageIds)) as { path: string; thumb_path: string | null }[];
+  const rows = imageFiles(parent.db, imageIds);
   for (const r of rows) {
     for (const rel of [r.path, r.thumb_path]) {
       if (rel === null) continue;

@@ -6,6 +6,9 @@ import { insertShardMerge, shardMergeOf, type ShardMergeRecord } from '../store/
 import { readBundleContents, type BundleContents, type PreviewRef } from './bundle-contents';
 import { insideRoot } from './create-bundle';
 import { readManifest, type BundleManifest } from './manifest';
+import { allImageKeys, imageKey } from '../store/images';
+import { insertVersion, nextVersion } from '../store/prompts';
+import { insertCandidateColumns, insertCachedFeatureIfMissing } from '../store/shard-rows';
 
 export interface MergeCounts {
   candidates: number;
@@ -45,10 +48,9 @@ function checkSameProject(project: OpenProject, bundleDb: Db, m: BundleManifest,
   if (info.createdAt !== m.parent.createdAt || info.name !== m.parent.name) {
     throw new Error(`bundle ${m.bundleId} (${bundleDir}) was cut from project '${m.parent.name}' (${m.parent.dir}, created ${when(m.parent.createdAt)}), not from '${info.name}' (${info.dir}); nothing changed`);
   }
-  const images = bundleDb.prepare('SELECT id, path, sha256 FROM images').all() as { id: number; path: string; sha256: string | null }[];
-  const own = project.db.prepare('SELECT path, sha256 FROM images WHERE id = ?');
+  const images = allImageKeys(bundleDb);
   for (const img of images) {
-    const p = own.get(img.id) as { path: string; sha256: string | null } | undefined;
+    const p = imageKey(project.db, img.id);
     if (!p || p.path !== img.path || p.sha256 !== img.sha256) {
       throw new Error(`bundle ${m.bundleId} (${bundleDir}): image ${img.id} (${img.path}) is not the same image in this project any more; nothing changed`);
     }
@@ -88,34 +90,38 @@ function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleConten
 
   // New versions go after whatever the project has now (edits made while the shard ran stay in the history).
   const versionIds = new Map<number, number>(m.inheritedPromptVersionIds.map((id) => [id, id]));
-  const maxVersion = db.prepare('SELECT max(version) FROM prompt_versions WHERE image_id = ?').pluck();
-  const addVersion = db.prepare('INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   for (const v of c.promptVersions) {
-    const next = ((maxVersion.get(v.image_id) as number | null) ?? 0) + 1;
-    const id = Number(addVersion.run(v.image_id, next, v.author, v.model, v.raw_answer, v.elements_json, v.prompt, v.created_at).lastInsertRowid);
-    versionIds.set(v.id as number, id);
+    const id = insertVersion(db, {
+      imageId: v.image_id,
+      version: nextVersion(db, v.image_id),
+      author: v.author,
+      model: v.model,
+      rawAnswer: v.raw_answer,
+      elementsJson: v.elements_json,
+      prompt: v.prompt,
+      createdAt: v.created_at,
+    });
+    versionIds.set(v.id, id);
   }
 
   const skip = new Set(['id', 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json']);
   // Every row has the columns of the bundle's schema: one statement for all of them.
   const cols = c.candidates.length ? Object.keys(c.candidates[0]!).filter((k) => !skip.has(k)) : [];
   const all = [...cols, 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json'];
-  const addCandidate = db.prepare(`INSERT INTO candidates (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`);
   for (const cand of c.candidates) {
     const previews = (JSON.parse(String(cand.previews_json)) as PreviewRef[]).map((p) => ({ ...p, path: mergedPath(m.bundleId, p.path) }));
-    const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id as number);
+    const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id);
     if (pv === undefined) throw new Error(`bundle ${m.bundleId}: candidate ${String(cand.id)} names prompt version ${String(cand.prompt_version_id)}, which the bundle does not hold`);
-    addCandidate.run(
+    insertCandidateColumns(db, all, [
       ...cols.map((k) => cand[k]),
       jobId,
       pv,
-      mergedPath(m.bundleId, cand.file_path as string),
-      cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path as string),
+      mergedPath(m.bundleId, cand.file_path),
+      cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path),
       JSON.stringify(previews),
-    );
+    ]);
   }
-  const cache = db.prepare('INSERT OR IGNORE INTO feature_cache (image_sha256, model_sha256, prep, dim, data) VALUES (?, ?, ?, ?, ?)');
-  for (const f of c.featureCache) cache.run(f.image_sha256, f.model_sha256, f.prep, f.dim, f.data);
+  for (const f of c.featureCache) insertCachedFeatureIfMissing(db, f);
 
   insertShardMerge(db, {
     bundleId: m.bundleId,

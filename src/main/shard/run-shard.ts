@@ -9,6 +9,7 @@ import { createBundle } from './create-bundle';
 import { canonicalJson, readManifest, type BundleManifest } from './manifest';
 import { bundleFolderName, type ShardSpec } from './shard-spec';
 import type { ShardPlan } from './work';
+import { projectRow } from '../store/project-meta';
 
 export interface ShardRunOptions {
   projectDir: string;
@@ -36,7 +37,7 @@ function cutBundle(projectDir: string, bundleDir: string, plan: ShardPlan, spec:
   if (!fs.existsSync(file)) throw new Error(`${path.resolve(projectDir)} is not a SynOOD project (no ${file})`);
   const db = openDb(file, { readonly: true });
   try {
-    const info = db.prepare('SELECT name, created_at FROM project WHERE id = 1').get() as { name: string; created_at: number } | undefined;
+    const info = projectRow(db);
     if (!info) throw new Error(`${file} holds no project record`);
     return createBundle({ db, root: path.resolve(projectDir), name: info.name, createdAt: info.created_at }, bundleDir, plan, spec);
   } finally {

@@ -2,6 +2,7 @@ import { GenerateSettings, type GenerateSource } from '../../shared/api/routes/g
 import { sourceImages } from '../services/generate';
 import type { Db } from '../store/db';
 import { ownsImage, type ShardSpec, type ShardStage } from './shard-spec';
+import { currentVersionId } from '../store/prompts';
 
 /** What a sharded run does, the same for every shard of the run (written into each bundle's manifest). */
 export type ShardPlan = { stage: 'generate'; source: GenerateSource; settings: GenerateSettings } | { stage: 'describe'; source: GenerateSource };
@@ -40,10 +41,9 @@ export function shardWork(db: Db, plan: ShardPlan, spec: ShardSpec): ShardWork {
   }
   const settings = GenerateSettings.parse(plan.settings);
   // Pinned now, as generate.start pins them: the newest version of each image is what its items generate from.
-  const current = db.prepare('SELECT id FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').pluck();
   const promptVersionIds: number[] = [];
   const items = imageIds.flatMap((imageId) => {
-    const promptVersionId = (current.get(imageId) as number | undefined) ?? null;
+    const promptVersionId = currentVersionId(db, imageId) ?? null;
     if (promptVersionId !== null) promptVersionIds.push(promptVersionId);
     return Array.from({ length: settings.perImage }, (_, k) => {
       const seed = settings.seed + k;

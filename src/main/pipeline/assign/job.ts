@@ -8,6 +8,7 @@ import { indTrainClasses } from '../mine-labels/ind-classes';
 import { openProjectClip } from '../mine-labels/project-clip';
 import { groupCountFor, labelFeatures, selectedNegatives } from '../mine-labels/selected-negatives';
 import { TextFeatureMemo } from '../mine-labels/text-features';
+import { candidateFile, setModelLabel, setNeglabelScore } from '../../store/candidates';
 
 export const ASSIGN_LABELS_JOB_KIND = 'labels.assign';
 /** Candidates per job item (one image-encoder batch or two). */
@@ -62,9 +63,8 @@ export const assignLabelsHandler: JobHandler<AssignLabelsParams, AssignItem> = {
   async runItem(ctx, _params, item) {
     const s = state!;
     const db = ctx.project.db;
-    const read = db.prepare('SELECT id, file_path FROM candidates WHERE id = ?');
     // A candidate deleted since the job was queued simply drops out.
-    const rows = item.payload.candidateIds.map((id) => read.get(id) as { id: number; file_path: string } | undefined).filter((r) => r !== undefined);
+    const rows = item.payload.candidateIds.map((id) => candidateFile(db, id)).filter((r) => r !== undefined);
     if (rows.length === 0) return () => {};
     let feats: Float32Array;
     try {
@@ -77,14 +77,12 @@ export const assignLabelsHandler: JobHandler<AssignLabelsParams, AssignItem> = {
     const scores = negLabelScore(images, s.classes, s.negatives, { normalize: true, ngroups: s.ngroups });
     const now = Date.now();
     return (tx) => {
-      const score = tx.prepare('UPDATE candidates SET neglabel_score = ? WHERE id = ?');
-      // A curator's relabel (label_source 'human') always wins over the model.
-      const label = tx.prepare("UPDATE candidates SET label_id = ?, label_margin = ?, label_source = 'model' WHERE id = ? AND label_source IS NOT 'human'");
+      // A curator's relabel (label_source 'human') always wins over the model (setModelLabel).
       rows.forEach((r, i) => {
         const labelId = s.labelIds[assigned.label[i]!]!;
         insertModelAssignment(tx, r.id, labelId, assigned.prob[i]!, assigned.margin[i]!, now);
-        score.run(scores[i]!, r.id);
-        label.run(labelId, assigned.margin[i]!, r.id);
+        setNeglabelScore(tx, r.id, scores[i]!);
+        setModelLabel(tx, r.id, labelId, assigned.margin[i]!);
       });
     };
   },

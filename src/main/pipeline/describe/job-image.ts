@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ItemError } from '../../jobs/handler';
 import type { Db } from '../../store/db';
+import { stageImageRow } from '../../store/images';
 
 /** A stored InD image as the describe and generate jobs read it. */
 export interface StageImage {
@@ -19,9 +20,7 @@ export interface StageImage {
  * is the item's problem, not the job's: each becomes an ItemError with the reason.
  */
 export function stageImage(db: Db, projectRoot: string, imageId: number): StageImage {
-  const row = db
-    .prepare('SELECT i.id, i.dataset_id, i.class_id, c.name AS class_name, i.path, i.skip_reason FROM images i LEFT JOIN classes c ON c.id = i.class_id WHERE i.id = ?')
-    .get(imageId) as { id: number; dataset_id: number; class_id: number | null; class_name: string | null; path: string; skip_reason: string | null } | undefined;
+  const row = stageImageRow(db, imageId);
   if (!row) throw new ItemError(`image ${imageId} no longer exists`);
   if (row.skip_reason !== null) throw new ItemError(`image ${row.path} was skipped at import: ${row.skip_reason}`);
   const abs = path.join(projectRoot, ...row.path.split('/'));

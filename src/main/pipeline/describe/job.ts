@@ -10,6 +10,7 @@ import { openRegisteredClip } from './job-clip';
 import { stageImage } from './job-image';
 import type { Describer } from './types';
 import { VlmDescriber } from './vlm-describer';
+import { insertVersion, nextVersion } from '../../store/prompts';
 
 /** What services/prompts.ts queues: no parameters, one item per image. */
 export type DescribeParams = Record<string, never>;
@@ -65,16 +66,8 @@ function createDescribeHandler(): JobHandler<DescribeParams, DescribeItemPayload
       const model = loaded.label;
       return (db) => {
         // The version number is taken inside the commit's transaction: a human edit saved meanwhile is not overwritten.
-        const next = ((db.prepare('SELECT max(version) FROM prompt_versions WHERE image_id = ?').pluck().get(image.id) as number | null) ?? 0) + 1;
-        db.prepare("INSERT INTO prompt_versions (image_id, version, author, model, raw_answer, elements_json, prompt, created_at) VALUES (?, ?, 'model', ?, ?, ?, ?, ?)").run(
-          image.id,
-          next,
-          model,
-          rawAnswer,
-          JSON.stringify(elements),
-          prompt,
-          Date.now(),
-        );
+        const next = nextVersion(db, image.id);
+        insertVersion(db, { imageId: image.id, version: next, author: 'model', model, rawAnswer, elementsJson: JSON.stringify(elements), prompt, createdAt: Date.now() });
       };
     },
     async dispose() {

@@ -10,6 +10,8 @@ import { openProjectClip } from '../mine-labels/project-clip';
 import { resolveTuning, type RequestedSwitches, type ResolvedTuning } from './job-tuned';
 import { scoringTexts, type ScoringTexts } from './job-text-inputs';
 import { synoodScore } from './synood-score';
+import { datasetOfKind, datasetsOfKind } from '../../store/datasets';
+import { usablePathsOfDataset } from '../../store/images';
 
 export const EVALUATE_RUN_JOB_KIND = 'evaluate.run';
 
@@ -39,7 +41,7 @@ interface EvalState {
 let state: EvalState | null = null;
 
 function datasetImages(db: Db, datasetId: number): string[] {
-  return db.prepare('SELECT path FROM images WHERE dataset_id = ? AND skip_reason IS NULL ORDER BY id').pluck().all(datasetId) as string[];
+  return usablePathsOfDataset(db, datasetId);
 }
 
 function score(s: Pick<EvalState, 'texts' | 'tuning'>, images: Float32Array): Float32Array {
@@ -56,11 +58,8 @@ export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: numb
   touches: 'runs',
   async prepare(ctx: JobContext, params: EvaluateParams) {
     const db = ctx.project.db;
-    const indSets = (
-      params.indDatasetId !== undefined
-        ? db.prepare("SELECT id, name FROM datasets WHERE id = ? AND kind = 'ind-test'").all(params.indDatasetId)
-        : db.prepare("SELECT id, name FROM datasets WHERE kind = 'ind-test' ORDER BY id").all()
-    ) as { id: number; name: string }[];
+    const indSets =
+      params.indDatasetId !== undefined ? [datasetOfKind(db, params.indDatasetId, 'ind-test')].filter((d) => d !== undefined) : datasetsOfKind(db, 'ind-test');
     if (indSets.length === 0) throw new Error('no InD test dataset: import one under Datasets (role: InD test)');
     const indImages = indSets.flatMap((d) => datasetImages(db, d.id));
     if (indImages.length === 0) throw new Error(`InD test dataset ${indSets.map((d) => `'${d.name}'`).join(', ')} has no usable images`);
@@ -75,7 +74,7 @@ export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: numb
     const s = state!;
     const db = ctx.project.db;
     const { oodDatasetId } = item.payload;
-    const set = db.prepare("SELECT id, name FROM datasets WHERE id = ? AND kind = 'ood-test'").get(oodDatasetId) as { id: number; name: string } | undefined;
+    const set = datasetOfKind(db, oodDatasetId, 'ood-test');
     if (!set) throw new ItemError(`OOD test dataset ${oodDatasetId} no longer exists`);
     const images = datasetImages(db, set.id);
     if (images.length === 0) throw new ItemError(`OOD test dataset '${set.name}' has no usable images`);

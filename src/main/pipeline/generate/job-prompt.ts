@@ -2,6 +2,7 @@ import { ItemError } from '../../jobs/handler';
 import type { Db } from '../../store/db';
 import { countSelectedLabels, selectedWordAt } from '../../store/neg-labels';
 import type { Objective } from './guidance/objectives';
+import { currentPrompt, pinnedPrompt } from '../../store/prompts';
 
 export interface CandidatePrompt {
   text: string;
@@ -29,8 +30,8 @@ export function candidatePrompt(db: Db, objective: Objective, item: { imageId: n
   }
   const row =
     item.promptVersionId === null
-      ? (db.prepare('SELECT id, prompt FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').get(item.imageId) as { id: number; prompt: string } | undefined)
-      : (db.prepare('SELECT id, prompt FROM prompt_versions WHERE id = ? AND image_id = ?').get(item.promptVersionId, item.imageId) as { id: number; prompt: string } | undefined);
+      ? currentPrompt(db, item.imageId)
+      : pinnedPrompt(db, item.promptVersionId, item.imageId);
   if (!row) throw new ItemError('no context prompt; run Describe first');
   return { text: row.prompt, promptVersionId: row.id };
 }

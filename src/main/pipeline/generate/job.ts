@@ -19,6 +19,7 @@ import { candidatePrompt } from './job-prompt';
 import { refuseRepeat } from './repeats';
 import { naturalDiffusionSize } from './job-size';
 import { SourceClassProbability } from './job-source-prob';
+import { insertGenerated } from '../../store/candidates';
 
 /** What services/generate.ts queues: the settings once, one item per (source image, seed). */
 export interface GenerateParams {
@@ -170,29 +171,24 @@ function createGenerateHandler(): JobHandler<GenerateParams, GenerateItemPayload
       // Every paper-vs-code switch as it was applied (constants resolved, B = 1 for per-image), beside the settings.
       const config = { ...settings, width: size, height: size, prompt: prompt.text, guidance: settings.guidance, semantics: c.semantics };
       return (tx) => {
-        tx
-          .prepare(
-            `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, job_id, seed, objective, config_json, losses_json, energy, msp, source_class_prob,
-               file_path, thumb_path, previews_json, timings_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            imageId,
-            image.classId,
-            prompt.promptVersionId,
-            ctx.jobId,
-            seed,
-            settings.objective,
-            JSON.stringify(config),
-            JSON.stringify(c.losses),
-            c.energy.at(-1) ?? null,
-            c.msp.at(-1) ?? null,
-            sourceClassProb,
-            files.fileRel,
-            files.thumbRel,
-            JSON.stringify(files.previews),
-            JSON.stringify(timings),
-            Date.now(),
-          );
+        insertGenerated(tx, {
+          sourceImageId: imageId,
+          classId: image.classId,
+          promptVersionId: prompt.promptVersionId,
+          jobId: ctx.jobId,
+          seed,
+          objective: settings.objective,
+          configJson: JSON.stringify(config),
+          lossesJson: JSON.stringify(c.losses),
+          energy: c.energy.at(-1) ?? null,
+          msp: c.msp.at(-1) ?? null,
+          sourceClassProb,
+          filePath: files.fileRel,
+          thumbPath: files.thumbRel,
+          previewsJson: JSON.stringify(files.previews),
+          timingsJson: JSON.stringify(timings),
+          createdAt: Date.now(),
+        });
       };
     },
     async dispose() {

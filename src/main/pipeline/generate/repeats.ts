@@ -1,8 +1,8 @@
 import { GenerateSettings } from '../../../shared/api/routes/generate';
 import { ItemError } from '../../jobs/handler';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/db';
 import { parseJson } from '../../services/json';
+import { sameSeedCandidates } from '../../store/candidates';
 
 /**
  * The settings that decide what a candidate looks like: all of GenerateSettings but the first seed and the count
@@ -19,9 +19,6 @@ export function sameGeneration(recorded: unknown, settings: GenerateSettings): b
   return GENERATION_KEYS.every((k) => k in r && JSON.stringify(r[k]) === JSON.stringify(s[k]));
 }
 
-/** One prepared statement per connection: a preview of a large subset asks once per item. */
-const sameItem = new WeakMap<Db, Statement>();
-
 export interface Repeat {
   candidateId: number;
   jobId: number | null;
@@ -33,16 +30,8 @@ export interface Repeat {
  */
 export function findRepeat(db: Db, settings: GenerateSettings, item: { imageId: number; seed: number }, prompt: string | null): Repeat | null {
   if (prompt === null) return null;
-  let stmt = sameItem.get(db);
-  if (!stmt) {
-    stmt = db.prepare('SELECT id, job_id, config_json FROM candidates WHERE source_image_id = ? AND seed = ? AND objective = ? ORDER BY id');
-    sameItem.set(db, stmt);
-  }
-  const rows = stmt.all(item.imageId, item.seed, settings.objective) as {
-    id: number;
-    job_id: number | null;
-    config_json: string;
-  }[];
+  // The store keeps the statement prepared per connection: a preview of a large subset asks once per item.
+  const rows = sameSeedCandidates(db, item.imageId, item.seed, settings.objective);
   for (const r of rows) {
     const config = parseJson<Record<string, unknown> | null>(r.config_json, null);
     if (config && config.prompt === prompt && sameGeneration(config, settings)) return { candidateId: r.id, jobId: r.job_id };

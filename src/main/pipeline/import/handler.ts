@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
 import type { Db } from '../../store/db';
 import { importOne, storedRelFor, type ImportOutcome } from './import-item';
+import { hasImageEntry, insertImage } from '../../store/images';
 
 export interface ImportParams {
   datasetId: number;
@@ -24,9 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * in order and each commits with its row, so a row found here is an earlier entry's (a re-run item has none yet).
  */
 function earlierEntry(db: Db, datasetId: number, rel: string): boolean {
-  return !!db
-    .prepare('SELECT 1 FROM images WHERE dataset_id = ? AND ((path = ? AND skip_reason IS NULL) OR (path = ? AND skip_reason IS NOT NULL))')
-    .get(datasetId, storedRelFor(datasetId, rel), rel);
+  return hasImageEntry(db, datasetId, storedRelFor(datasetId, rel), rel);
 }
 
 /** Job kind 'dataset.import': one item per source file; a corrupt file becomes a skipped row with its reason. */
@@ -44,20 +43,18 @@ export const importHandler: JobHandler<ImportParams, ImportItemPayload> = {
     if (params.paceMs) await sleep(params.paceMs);
     return (db) => {
       try {
-        db.prepare(
-          'INSERT INTO images (dataset_id, class_id, path, width, height, bytes, sha256, skip_reason, thumb_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        ).run(
-          params.datasetId,
-          item.payload.classId,
+        insertImage(db, {
+          datasetId: params.datasetId,
+          classId: item.payload.classId,
           // A skipped duplicate's row needs a path of its own (one path per dataset): its entry number tells it apart.
-          out.ok ? out.storedRel : duplicate ? `${rel} #${item.seq + 1}` : rel,
-          out.ok ? out.width : null,
-          out.ok ? out.height : null,
-          out.bytes,
-          out.ok ? out.sha256 : null,
-          out.ok ? null : out.reason,
-          out.ok ? out.thumbRel : null,
-        );
+          path: out.ok ? out.storedRel : duplicate ? `${rel} #${item.seq + 1}` : rel,
+          width: out.ok ? out.width : null,
+          height: out.ok ? out.height : null,
+          bytes: out.bytes,
+          sha256: out.ok ? out.sha256 : null,
+          skipReason: out.ok ? null : out.reason,
+          thumbPath: out.ok ? out.thumbRel : null,
+        });
       } catch (e) {
         // The item fails without a row: the files written for it would be orphans in the project.
         if (out.ok) for (const rel of [out.storedRel, out.thumbRel]) fs.rmSync(path.join(ctx.project.paths.root, rel), { force: true });

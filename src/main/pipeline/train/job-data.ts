@@ -10,6 +10,8 @@ import { labelFeatures } from '../mine-labels/selected-negatives';
 import type { TextFeatureMemo } from '../mine-labels/text-features';
 import type { LabelFeaturesTrainingData } from './label-features-trainer';
 import type { ProjectionTrainingData } from './projection-trainer';
+import { acceptedLabelled, trainingCandidate } from '../../store/candidates';
+import { countSelectedTrainable, trainableImages } from '../../store/images';
 
 export interface AcceptedSet {
   candidateIds: number[];
@@ -28,14 +30,13 @@ export interface AcceptedSet {
 function acceptedPairs(project: OpenProject, runId: number): [number, number][] {
   const manifest = path.join(project.paths.runs, String(runId), 'train-data.json');
   if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { candidates: [number, number][] }).candidates;
-  return (project.db.prepare("SELECT id, label_id FROM candidates WHERE status = 'accepted' AND label_id IS NOT NULL ORDER BY id").all() as { id: number; label_id: number }[]).map((r) => [r.id, r.label_id]);
+  return acceptedLabelled(project.db).map((r) => [r.id, r.label_id]);
 }
 
 export async function loadAccepted(project: OpenProject, runId: number, encoder: ClipEncoder): Promise<AcceptedSet> {
   const db = project.db;
-  const read = db.prepare('SELECT id, file_path, prompt_version_id FROM candidates WHERE id = ?');
   const rows = acceptedPairs(project, runId)
-    .map(([id, labelId]) => ({ row: read.get(id) as { id: number; file_path: string; prompt_version_id: number | null } | undefined, labelId }))
+    .map(([id, labelId]) => ({ row: trainingCandidate(db, id), labelId }))
     .filter((r) => r.row !== undefined);
   if (rows.length === 0) throw new Error('zero accepted candidates with a negative label: accept candidates in Curate and assign labels (labels.assign) first');
   const distinctLabels = [...new Set(rows.map((r) => r.labelId))]
@@ -78,9 +79,8 @@ function describeAccepted(a: AcceptedSet): Record<string, unknown> {
 async function loadIndSubset(project: OpenProject, encoder: ClipEncoder) {
   const db = project.db;
   const classes = indTrainClasses(db);
-  const base = "skip_reason IS NULL AND class_id IS NOT NULL AND dataset_id IN (SELECT id FROM datasets WHERE kind = 'ind-train')";
-  const anySelected = (db.prepare(`SELECT count(*) FROM images WHERE selected = 1 AND ${base}`).pluck().get() as number) > 0;
-  const images = db.prepare(`SELECT path, class_id FROM images WHERE ${anySelected ? 'selected = 1 AND ' : ''}${base} ORDER BY id`).all() as { path: string; class_id: number }[];
+  const anySelected = countSelectedTrainable(db) > 0;
+  const images = trainableImages(db, anySelected);
   const targets = Int32Array.from(images, (i) => classes.indexOfClassId.get(i.class_id)!);
   const perClass = new Array<number>(classes.names.length).fill(0);
   for (const t of targets) perClass[t]!++;

@@ -1,0 +1,6 @@
+import type { Db } from './db';
+
+/** Gathers the query planner's statistics (ANALYZE): after a bulk load, filtered gallery pages walk the sort index. */
+export function analyze(db: Db): void {
+  db.exec('ANALYZE');
+}
