@@ -1,11 +1,13 @@
 import type { Studio } from '../main/root';
 import type { ApiErrorCode } from '../shared/api/errors';
+import type { RouteName, RouteOutput } from '../shared/api';
 import { CliError, EXIT } from './output';
 import { loadStudio } from './lazy';
 import { noJobProcess } from './job-process-spawn';
 import { forkJobProcess } from '../main/jobs/supervisor';
 
-export type Call = (route: string, input: unknown) => Promise<any>;
+/** An API call whose output comes back typed; the input stays unknown because the Studio validates it (zod) and names the bad field. */
+export type Call = <K extends RouteName>(route: K, input: unknown) => Promise<RouteOutput<K>>;
 
 const EXIT_BY_CODE: Partial<Record<ApiErrorCode, number>> = {
   invalid_input: EXIT.badInput,
@@ -25,7 +27,8 @@ export async function withStudio<T>(projectDir: string | undefined, fn: (call: C
   const call: Call = async (route, input) => {
     const r = await studio.call(route, input);
     if (!r.ok) throw new CliError(r.error.message, EXIT_BY_CODE[r.error.code] ?? EXIT.failure);
-    return r.value;
+    // The route's handler is typed by Handlers, so its value is that route's output.
+    return r.value as RouteOutput<typeof route>;
   };
   try {
     if (projectDir) await call('project.open', { dir: projectDir });

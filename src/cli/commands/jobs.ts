@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Job } from '../../shared/api/jobs';
+import type { RouteName } from '../../shared/api/routes';
 import { choice, intArg, jsonOption, projectDir, projectOption } from '../options';
 import { printResult } from '../output';
 import { withStudio } from '../studio-call';
@@ -25,7 +26,7 @@ function jobsTable(jobs: Job[]): string {
 }
 
 /** A subcommand acting on one job through its route (cancel, pause, resume, retry). */
-function transition(jobs: Command, name: string, route: string, description: string): void {
+function transition(jobs: Command, name: string, route: RouteName, description: string): void {
   jsonOption(projectOption(jobs.command(name).description(description).argument('<id>', 'job id', intArg))).action(async (id: number, o: Common) => {
     await withStudio(projectDir(o), async (call) => {
       const job = (await call(route, { id })) as Job;

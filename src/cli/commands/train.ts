@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LrSchedule, type RunDetail } from '../../shared/api/routes/runs';
 import { runJobCommand } from '../job-command';
+import type { Call } from '../studio-call';
 import { choice, given, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
 
 interface TrainOptions {
@@ -20,7 +21,7 @@ interface TrainOptions {
 }
 
 /** The last value of each training curve: what a person reads off the end of a run. */
-async function finalMetrics(call: (r: string, i: unknown) => Promise<any>, runId: number): Promise<Record<string, number>> {
+async function finalMetrics(call: Call, runId: number): Promise<Record<string, number>> {
   const series = (await call('run.metrics', { runIds: [runId], maxPoints: 2 })) as { name: string; points: { value: number }[] }[];
   return Object.fromEntries(series.filter((s) => s.points.length).map((s) => [s.name, s.points.at(-1)!.value]));
 }
