@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
 import { GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CandidateRow, CandidateSort } from '../../../../shared/api';
@@ -66,9 +66,11 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
   const virtual = virtualizer.getVirtualItems();
   const lastRow = virtual.length ? virtual[virtual.length - 1]!.index : 0;
   const focusRow = Math.floor(focus / cols);
-  useEffect(() => {
-    if (focus >= 0) virtualizer.scrollToIndex(focusRow, { align: 'auto' });
-  }, [focusRow]);
+  // Scrolls when the focus moves to another row, not on every render while it stays in one.
+  const scrollToFocus = useEffectEvent((row: number) => {
+    if (focus >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });
+  });
+  useEffect(() => scrollToFocus(focusRow), [focusRow]);
 
   // Scroll speed between the scroll positions this component rendered at (it renders on every scroll event).
   const speed = useRef({ offset: 0, t: 0, v: 0 });
@@ -82,9 +84,10 @@ export function CandidateGrid({ pages, pairs, sort, focus, selected, onCellClick
   const skeleton = v > FLING_PX_PER_MS;
   // Pages load as the view nears the end of what is loaded, except during a fling: rows flown past as skeletons need
   // no data, and each page would re-render the page around the grid mid-fling. Where the fling stops, they load.
+  const { ensure } = pages;
   useEffect(() => {
-    if (!skeleton) pages.ensure((lastRow + 6) * cols);
-  }, [lastRow, cols, pages.ensure, skeleton]);
+    if (!skeleton) ensure((lastRow + 6) * cols);
+  }, [lastRow, cols, ensure, skeleton]);
   // Row slots: at least as many as rows in the window (so no two rendered rows share a key), and fixed for a given
   // view height, so that keys do not reshuffle when the window gains or loses a partly visible row.
   const slots = Math.max(virtual.length, Math.ceil((virtualizer.scrollRect?.height ?? 700) / ROW_H) + 2 * OVERSCAN + 2);

@@ -62,6 +62,8 @@ export function useCandidatePages(query: GalleryQuery): CandidatePages {
     } finally {
       loading.current = false;
     }
+    // query is a new object every render; `key` is its JSON, so the pump is rebuilt when the view's value changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key]);
 
   useEffect(() => {
