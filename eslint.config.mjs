@@ -25,8 +25,8 @@ export default tseslint.config(
       ...reactHooks.configs.flat.recommended.rules,
       'react-hooks/exhaustive-deps': 'error',
       // React Compiler diagnostics in the recommended set. The renderer is not compiled by it, and these flag deliberate
-      // patterns (resetting view state in an effect, a ref holding the latest handlers or loaded pages, the scroll-speed
-      // clock read in render) that would need restructuring to satisfy; off until that is done.
+      // patterns (resetting view state in an effect, a ref holding the latest handlers or loaded pages, the jobs strip
+      // reading the clock in render) that would need restructuring to satisfy; off until that is done.
       'react-hooks/set-state-in-effect': 'off',
       'react-hooks/refs': 'off',
       'react-hooks/purity': 'off',
