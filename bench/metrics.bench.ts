@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeOodMetrics } from '../src/main/ood';
 import { mulberry32 } from '../src/main/random/mulberry32';
+import { z } from 'zod';
 
 const N = 500_000;
 const REPEATS = 5;
@@ -34,9 +35,9 @@ for (let r = 0; r < REPEATS; r++) {
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);
-const tsMs = times[Math.floor(REPEATS / 2)];
-const tsBestMs = times[0];
-console.log(`TS metrics on ${2 * N} scores: median ${tsMs.toFixed(1)} ms over ${REPEATS} runs (min ${times[0].toFixed(1)})`);
+const tsMs = times[Math.floor(REPEATS / 2)]!;
+const tsBestMs = times[0]!;
+console.log(`TS metrics on ${2 * N} scores: median ${tsMs.toFixed(1)} ms over ${REPEATS} runs (min ${times[0]!.toFixed(1)})`);
 console.log(`  auroc=${metrics.auroc.toFixed(6)} fpr95_mos=${metrics.fpr95Mos.toFixed(6)} fpr95_openood=${metrics.fpr95OpenOod.toFixed(6)} aupr_in=${metrics.auprIn.toFixed(6)} aupr_out=${metrics.auprOut.toFixed(6)}`);
 
 // Same metric set as the fixtures script; one call each, timed together.
@@ -65,6 +66,8 @@ for _ in range(3):
 print(json.dumps(dict(ms=best, auroc=auroc, fpr95_mos=float(mos), fpr95_openood=float(openood), aupr_in=ai, aupr_out=ao)))
 `;
 
+const SklearnResult = z.object({ ms: z.number(), auroc: z.number(), fpr95_mos: z.number(), fpr95_openood: z.number(), aupr_in: z.number(), aupr_out: z.number() });
+
 let sklearnMs: number | undefined;
 if (existsSync(PYTHON)) {
   const dir = mkdtempSync(join(tmpdir(), 'metrics-bench-'));
@@ -74,7 +77,7 @@ if (existsSync(PYTHON)) {
     writeFileSync(join(dir, 'bench.py'), SKLEARN);
     const run = spawnSync(PYTHON, [join(dir, 'bench.py'), join(dir, 'ind.f64'), join(dir, 'ood.f64')], { encoding: 'utf8' });
     if (run.status === 0) {
-      const sk = JSON.parse(run.stdout) as Record<string, number>;
+      const sk = SklearnResult.parse(JSON.parse(run.stdout));
       sklearnMs = sk.ms;
       console.log(`sklearn (best of 3): ${sk.ms.toFixed(1)} ms`);
       const diff = Math.max(

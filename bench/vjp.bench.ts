@@ -39,7 +39,11 @@ function feedsFor(graph: Graph, batch: number): Record<string, ort.Tensor> {
   return feeds;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => {
+  const m = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  if (m === undefined) throw new Error('median of no timings');
+  return m;
+};
 
 interface Timing {
   forward: number;
@@ -52,7 +56,7 @@ async function timeInterleaved(paths: Record<Graph, string>, batch: number): Pro
   const sessions = { forward: await ort.InferenceSession.create(paths.forward, SESSION_OPTIONS), vjp: await ort.InferenceSession.create(paths.vjp, SESSION_OPTIONS) };
   const feeds = { forward: feedsFor('forward', batch), vjp: feedsFor('vjp', batch) };
   const times: Record<Graph, number[]> = { forward: [], vjp: [] };
-  for (let i = 0; i < WARMUP + REPS[batch]; i++) {
+  for (let i = 0; i < WARMUP + REPS[batch]!; i++) {
     for (const g of ['forward', 'vjp'] as const) {
       const t0 = performance.now();
       await sessions[g].run(feeds[g]);
@@ -171,12 +175,12 @@ async function main(): Promise<void> {
     }
     if (process.argv.includes('--profile')) await profileVjp(paths.vjp, 8, dir);
 
-    const worst = Math.max(ratios[1], ratios[8]);
+    const worst = Math.max(ratios[1]!, ratios[8]!);
     console.log(`target: VJP/forward <= 3.0 -> ${worst <= 3 ? 'met' : 'MISSED'}`);
     const torchPart = torch?.b8 ? ` torch_fwd_ms_b8=${torch.b8.forward_ms.toFixed(1)} torch_fwdbwd_ms_b8=${torch.b8.fwd_bwd_ms.toFixed(1)}` : '';
     console.log(
-      `RESULT vjp_over_forward_b1=${ratios[1].toFixed(3)} vjp_over_forward_b8=${ratios[8].toFixed(3)} vjp_over_forward=${worst.toFixed(3)} ` +
-        `forward_ms_b8=${timings[8].forward.toFixed(1)} vjp_ms_b8=${timings[8].vjp.toFixed(1)} vjp_peak_rss_mb=${vjpPeak.toFixed(0)}${torchPart}`,
+      `RESULT vjp_over_forward_b1=${ratios[1]!.toFixed(3)} vjp_over_forward_b8=${ratios[8]!.toFixed(3)} vjp_over_forward=${worst.toFixed(3)} ` +
+        `forward_ms_b8=${timings[8]!.forward.toFixed(1)} vjp_ms_b8=${timings[8]!.vjp.toFixed(1)} vjp_peak_rss_mb=${vjpPeak.toFixed(0)}${torchPart}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -184,5 +188,5 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) void child(process.argv[childAt + 1], Number(process.argv[childAt + 2]));
+if (childAt >= 0) void child(process.argv[childAt + 1]!, Number(process.argv[childAt + 2]));
 else void main();

@@ -23,8 +23,8 @@ function relativeL2(actual: ArrayLike<number>, expected: ArrayLike<number>): num
   let diff = 0;
   let norm = 0;
   for (let i = 0; i < expected.length; i++) {
-    diff += (actual[i] - expected[i]) ** 2;
-    norm += expected[i] ** 2;
+    diff += (actual[i]! - expected[i]!) ** 2;
+    norm += expected[i]! ** 2;
   }
   return Math.sqrt(diff / norm);
 }
@@ -43,8 +43,8 @@ async function check(dir: string): Promise<void> {
   });
   const t2 = performance.now();
   await handle.release();
-  const errors = [`output ${relativeL2(result[meta.output.name].data as Float32Array, readF32(join(dir, meta.output.file))).toExponential(2)}`];
-  for (const g of meta.grads) errors.push(`grad_${g.wrt} ${relativeL2(result[`grad_${g.wrt}`].data as Float32Array, readF32(join(dir, g.file))).toExponential(2)}`);
+  const errors = [`output ${relativeL2(result[meta.output.name]!.data as Float32Array, readF32(join(dir, meta.output.file))).toExponential(2)}`];
+  for (const g of meta.grads) errors.push(`grad_${g.wrt} ${relativeL2(result[`grad_${g.wrt}`]!.data as Float32Array, readF32(join(dir, g.file))).toExponential(2)}`);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   console.log(`${dir}: relative L2 ${errors.join(', ')}; build+session ${((t1 - t0) / 1000).toFixed(1)} s, run ${((t2 - t1) / 1000).toFixed(1)} s, peak RSS so far ${rssMb.toFixed(0)} MB`);
 }

@@ -26,7 +26,7 @@ export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir) => {
       return alive;
     },
     send: (m: SupervisorMessage) => child.postMessage(m),
-    on: (event: string, l: (...args: any[]) => void) => void events.on(event, l),
+    on: (event: string, l: (...args: never[]) => void) => void events.on(event, l as (...args: unknown[]) => void),
     once: (event: string, l: () => void) => void events.once(event, l),
     kill: () => void child.kill(),
   };

@@ -133,7 +133,7 @@ describe('reviewer workflow: bundles, intervals, offline report', () => {
     // A tampered bundle is refused with the reason.
     const bad = path.join(t.dir, 'tampered.synood-run');
     const bytes = fs.readFileSync(bundleC);
-    bytes[bytes.length - 100] ^= 1;
+    bytes[bytes.length - 100]! ^= 1;
     fs.writeFileSync(bad, bytes);
     await page.getByTestId('import-bundle-input').setInputFiles(bad);
     await page.waitForFunction(() => /tampered with/.test(document.querySelector('[data-testid="review-message"]')?.textContent ?? ''));

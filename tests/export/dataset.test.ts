@@ -50,7 +50,7 @@ const readJsonl = (file: string) =>
     .readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { file_name: string });
 
 /** Every file under a folder, relative, '/'-separated. */
 const listFiles = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => f.split(path.sep).join('/')).sort();
@@ -126,7 +126,7 @@ describe('export dataset', () => {
         iterations: 3,
         lr: 10,
       });
-      const folder = row.file_name.split('/')[0];
+      const folder = row.file_name.split('/')[0]!;
       if (e.label_id === null) expect(folder).toBe('unlabeled');
       else {
         expect(folderOfLabel.get(e.label_id) ?? folder).toBe(folder);

@@ -66,7 +66,7 @@ export async function startFakeHub(repo: string, revision: string, files: HubFil
     let data = file.data;
     if (faults.corrupt.has(file.path)) {
       data = Buffer.from(data);
-      data[data.length >> 1] ^= 0xff;
+      data[data.length >> 1]! ^= 0xff;
     }
     const size = data.length;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { createSession, type ModelProto, tensorToArray, vjp } from '../../src/main/onnx';
 import { buildTinyClassifier, RESNET50_SHAPES, Rng, writeTinyClassifier } from '../../src/main/onnx/factory';
+import { pick } from '../helpers/session-outputs';
 
 async function run(model: ModelProto, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
   const handle = await createSession(model, { providers: ['cpu'] });
@@ -23,7 +24,7 @@ function parameterCount(model: ModelProto, skip: RegExp): number {
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 };
 
@@ -46,7 +47,7 @@ describe('tiny ResNet classifier', () => {
       const model = buildTinyClassifier({ batchNorm, inputName: 'pixel_values' });
       const ops = new Set(model.graph!.node!.map((n) => n.opType));
       expect(ops.has('BatchNormalization')).toBe(batchNorm);
-      const { logits } = await run(model, { pixel_values: x });
+      const { logits } = pick(await run(model, { pixel_values: x }), 'logits');
       expect(logits.dims).toEqual([2, 10]);
       const values = Array.from(logits.data as Float32Array);
       expect(values.every(Number.isFinite)).toBe(true);
@@ -64,7 +65,7 @@ describe('tiny ResNet classifier', () => {
     const folded = buildTinyClassifier(RESNET50_SHAPES);
     expect(parameterCount(folded, /^$/)).toBe(25_557_032 - 26_560);
     const x = new ort.Tensor('float32', new Rng(2).normalArray(3 * 224 * 224, 1), [1, 3, 224, 224]);
-    const { logits } = await run(folded, { input: x });
+    const { logits } = pick(await run(folded, { input: x }), 'logits');
     expect(logits.dims).toEqual([1, 1000]);
     expect(Array.from(logits.data as Float32Array).every(Number.isFinite)).toBe(true);
   });
@@ -80,11 +81,11 @@ describe('tiny ResNet classifier', () => {
       input: new ort.Tensor('float32', x, shape),
       grad_logits: new ort.Tensor('float32', u, [1, 10]),
     });
-    const analytic = dot(grad.grad_input.data as Float32Array, d);
+    const analytic = dot(pick(grad, 'grad_input').grad_input.data as Float32Array, d);
     const h = 1e-3;
     const shifted = async (sign: number) => {
-      const xs = x.map((v, i) => v + sign * h * d[i]);
-      const { logits } = await run(model, { input: new ort.Tensor('float32', xs, shape) });
+      const xs = x.map((v, i) => v + sign * h * d[i]!);
+      const { logits } = pick(await run(model, { input: new ort.Tensor('float32', xs, shape) }), 'logits');
       return dot(logits.data as Float32Array, u);
     };
     const numeric = ((await shifted(1)) - (await shifted(-1))) / (2 * h);

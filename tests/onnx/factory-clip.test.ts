@@ -34,10 +34,10 @@ describe('tiny CLIP in the transformers.js layout', () => {
     writeTinyClip(again, { seed: 11 });
     const a = fileBytes(join(ROOT, MODEL_ID), files);
     const b = fileBytes(again, files);
-    a.forEach((bytes, i) => expect(bytes.equals(b[i]), files[i]).toBe(true));
+    a.forEach((bytes, i) => expect(bytes.equals(b[i]!), files[i]).toBe(true));
     const other = mkdtempSync(join(tmpdir(), 'factory-clip-other-'));
     writeTinyClip(other, { seed: 12 });
-    expect(readFileSync(join(other, 'onnx/text_model.onnx')).equals(a[3])).toBe(false);
+    expect(readFileSync(join(other, 'onnx/text_model.onnx')).equals(a[3]!)).toBe(false);
   });
 
   it('AutoTokenizer encodes words of the vocabulary as single tokens between the CLIP specials', async () => {
@@ -62,7 +62,7 @@ describe('tiny CLIP in the transformers.js layout', () => {
     expect(text_embeds.dims).toEqual([2, 16]);
     const padded = Array.from(text_embeds.data as Float32Array).slice(16);
     const unpadded = Array.from(alone.data as Float32Array);
-    padded.forEach((v, i) => expect(v).toBeCloseTo(unpadded[i], 5));
+    padded.forEach((v, i) => expect(v).toBeCloseTo(unpadded[i]!, 5));
     expect(padded.every(Number.isFinite)).toBe(true);
     await model.dispose();
   });
@@ -78,7 +78,7 @@ describe('tiny CLIP in the transformers.js layout', () => {
     expect(pixel_values.dims).toEqual([1, 3, 32, 32]);
     const pixels = pixel_values.data as Float32Array;
     for (let c = 0; c < 3; c++) {
-      const expected = (rgb[c] / 255 - CLIP_IMAGE_MEAN[c]) / CLIP_IMAGE_STD[c];
+      const expected = (rgb[c]! / 255 - CLIP_IMAGE_MEAN[c]!) / CLIP_IMAGE_STD[c]!;
       expect(pixels[c * 32 * 32 + 517]).toBeCloseTo(expected, 4);
     }
     const { image_embeds, last_hidden_state } = await model({ pixel_values });

@@ -5,11 +5,12 @@ import { createSession, type ModelProto, tensorToArray } from '../../src/main/on
 import { geluExact, groupNorm, upsampleNearest2x } from '../../src/main/onnx/factory/layers';
 import { createNet, type Net } from '../../src/main/onnx/factory/net';
 import { Rng } from '../../src/main/onnx/factory';
+import { pick } from '../helpers/session-outputs';
 
 async function runOne(model: ModelProto, x: Float32Array, dims: number[]): Promise<ort.Tensor> {
   const handle = await createSession(model, { providers: ['cpu'] });
   try {
-    return (await handle.run({ x: new ort.Tensor('float32', x, dims) })).y;
+    return pick(await handle.run({ x: new ort.Tensor('float32', x, dims) }), 'y').y;
   } finally {
     await handle.release();
   }
@@ -53,7 +54,7 @@ describe('factory layers', () => {
         const variance = vals.reduce((a, v) => a + (v - mean) ** 2, 0) / per;
         vals.forEach((v, i) => {
           const ch = g * (c / groups) + Math.floor(i / (h * w));
-          const expected = ((v - mean) / Math.sqrt(variance + eps)) * gamma[ch] + beta[ch];
+          const expected = ((v - mean) / Math.sqrt(variance + eps)) * gamma[ch]! + beta[ch]!;
           expect(y[start + i]).toBeCloseTo(expected, 4);
         });
       }

@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession, vjp } from '../../src/main/onnx';
 import { buildVaeDecoder, Rng, writeTinySdInpaint } from '../../src/main/onnx/factory';
+import { pick } from '../helpers/session-outputs';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'factory-sd-'));
 const DIR = join(ROOT, 'tiny-sd');
@@ -42,7 +43,7 @@ function finiteRms(t: ort.Tensor): number {
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 };
 
@@ -84,7 +85,7 @@ describe('tiny Stable-Diffusion-2-inpainting parts', () => {
     expect(ids).toHaveLength(77);
     const eos = ids.indexOf(Math.max(...ids));
     expect(ids.slice(eos + 1).every((id) => id === 0)).toBe(true);
-    const out = await run(join(DIR, 'text_encoder/model.onnx'), { input_ids: new ort.Tensor('int32', Int32Array.from(ids), [1, 77]) });
+    const out = pick(await run(join(DIR, 'text_encoder/model.onnx'), { input_ids: new ort.Tensor('int32', Int32Array.from(ids), [1, 77]) }), 'last_hidden_state', 'pooler_output');
     expect(out.last_hidden_state.dims).toEqual([1, 77, 32]);
     expect(out.pooler_output.dims).toEqual([1, 32]);
     expect(finiteRms(out.last_hidden_state)).toBeGreaterThan(0.1);
@@ -92,18 +93,18 @@ describe('tiny Stable-Diffusion-2-inpainting parts', () => {
 
   it('UNet, VAE encoder and decoder run with the pipeline tensor names and shapes', async () => {
     const rng = new Rng(9);
-    const unet = await run(join(DIR, 'unet/model.onnx'), {
+    const unet = pick(await run(join(DIR, 'unet/model.onnx'), {
       sample: new ort.Tensor('float32', rng.normalArray(2 * 9 * 8 * 8, 1), [2, 9, 8, 8]),
       timestep: new ort.Tensor('int64', BigInt64Array.from([601n]), [1]),
       encoder_hidden_states: new ort.Tensor('float32', rng.normalArray(2 * 77 * 32, 1), [2, 77, 32]),
-    });
+    }), 'out_sample');
     expect(unet.out_sample.dims).toEqual([2, 4, 8, 8]);
     const image = new ort.Tensor('float32', rng.normalArray(3 * 64 * 64, 0.5), [1, 3, 64, 64]);
     // Optimum's current VaeEncoder layout: posterior mean ‖ log-variance along channels.
-    const enc = await run(join(DIR, 'vae_encoder/model.onnx'), { sample: image });
+    const enc = pick(await run(join(DIR, 'vae_encoder/model.onnx'), { sample: image }), 'latent_parameters');
     expect(enc.latent_parameters.dims).toEqual([1, 8, 8, 8]);
     const mean = new ort.Tensor('float32', (enc.latent_parameters.data as Float32Array).slice(0, 4 * 64), [1, 4, 8, 8]);
-    const dec = await run(join(DIR, 'vae_decoder/model.onnx'), { latent_sample: mean });
+    const dec = pick(await run(join(DIR, 'vae_decoder/model.onnx'), { latent_sample: mean }), 'sample');
     expect(dec.sample.dims).toEqual([1, 3, 64, 64]);
     for (const t of [unet.out_sample, mean, dec.sample]) {
       const rms = finiteRms(t);
@@ -121,13 +122,13 @@ describe('tiny Stable-Diffusion-2-inpainting parts', () => {
     const zShape = [1, 4, 8, 8];
     const forward = await createSession(model, { providers: ['cpu'] });
     const backward = await createSession(vjp(model, { of: ['sample'], wrt: ['latent_sample'] }), { providers: ['cpu'] });
-    const { grad_latent_sample } = await backward.run({
+    const { grad_latent_sample } = pick(await backward.run({
       latent_sample: new ort.Tensor('float32', z, zShape),
       grad_sample: new ort.Tensor('float32', u, [1, 3, 64, 64]),
-    });
+    }), 'grad_latent_sample');
     const h = 1e-2;
     const along = async (sign: number) => {
-      const { sample } = await forward.run({ latent_sample: new ort.Tensor('float32', z.map((v, i) => v + sign * h * d[i]), zShape) });
+      const { sample } = pick(await forward.run({ latent_sample: new ort.Tensor('float32', z.map((v, i) => v + sign * h * d[i]!), zShape) }), 'sample');
       return dot(sample.data as Float32Array, u);
     };
     const numeric = ((await along(1)) - (await along(-1))) / (2 * h);

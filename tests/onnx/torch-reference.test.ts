@@ -29,8 +29,8 @@ function relativeL2(actual: ArrayLike<number>, expected: ArrayLike<number>): num
   let diff = 0;
   let norm = 0;
   for (let i = 0; i < expected.length; i++) {
-    diff += (actual[i] - expected[i]) ** 2;
-    norm += expected[i] ** 2;
+    diff += (actual[i]! - expected[i]!) ** 2;
+    norm += expected[i]! ** 2;
   }
   return Math.sqrt(diff / norm);
 }
@@ -60,11 +60,11 @@ describe('vjp matches torch autograd', () => {
           [`grad_${meta.output.name}`]: new ort.Tensor('float32', readF32(join(dir, meta.cotangent)), meta.output.shape),
         };
         const result = await handle.run(feeds);
-        const output = result[meta.output.name];
+        const output = result[meta.output.name]!;
         expect(output.dims).toEqual(meta.output.shape);
         expect(relativeL2(output.data as Float32Array, readF32(join(dir, meta.output.file)))).toBeLessThan(TOLERANCE);
         for (const g of meta.grads) {
-          const actual = result[`grad_${g.wrt}`];
+          const actual = result[`grad_${g.wrt}`]!;
           expect(actual, `grad_${g.wrt}`).toBeDefined();
           expect(actual.dims).toEqual(g.shape);
           const err = relativeL2(actual.data as Float32Array, readF32(join(dir, g.file)));

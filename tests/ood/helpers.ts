@@ -19,7 +19,7 @@ export function randomRows(rows: number, cols: number, seed: number, normalize =
       data[i * cols + j] = v;
       s += v * v;
     }
-    if (normalize) for (let j = 0; j < cols; j++) data[i * cols + j] /= Math.sqrt(s);
+    if (normalize) for (let j = 0; j < cols; j++) data[i * cols + j]! /= Math.sqrt(s);
   }
   return { data, rows, cols };
 }
@@ -31,9 +31,9 @@ export function row(m: Matrix, i: number): number[] {
 export function cosine(a: number[], b: number[]): number {
   let ab = 0, aa = 0, bb = 0;
   for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
   }
   return ab / Math.sqrt(aa * bb);
 }

@@ -24,8 +24,8 @@ describe('metrics from score files', () => {
   it('matches the in-memory metrics for each file, names sets by file', () => {
     const report = metricsFromFiles(idPath, [aPath, bPath]);
     expect(report.sets.map((s) => s.name)).toEqual(['inat.txt', 'sun.txt']);
-    expect(report.sets[0].metrics).toEqual(computeOodMetrics(ind, oodA));
-    expect(report.sets[1].metrics).toEqual(computeOodMetrics(ind, oodB));
+    expect(report.sets[0]!.metrics).toEqual(computeOodMetrics(ind, oodA));
+    expect(report.sets[1]!.metrics).toEqual(computeOodMetrics(ind, oodB));
     expect(metricsFromFiles(idPath, aPath).sets).toHaveLength(1);
   });
 
@@ -35,7 +35,7 @@ describe('metrics from score files', () => {
     expect(text).toContain('FPR95-MOS');
     expect(text).toContain('FPR95-OpenOOD');
     expect(text).toContain('Average');
-    expect(text).toContain((100 * report.sets[0].metrics.auroc).toFixed(2));
+    expect(text).toContain((100 * report.sets[0]!.metrics.auroc).toFixed(2));
     expect(JSON.parse(formatMetrics(report, true))).toEqual(JSON.parse(JSON.stringify(report)));
   });
 

@@ -33,8 +33,8 @@ describe('OOD metrics vs scikit-learn', () => {
       if (c.roc_fpr && c.roc_tpr) {
         const curve = rocCurve(c.ind, c.ood);
         expect(Array.from(curve.fpr)).toHaveLength(c.roc_fpr.length);
-        curve.fpr.forEach((v, i) => expect(v).toBeCloseTo(c.roc_fpr![i], 12));
-        curve.tpr.forEach((v, i) => expect(v).toBeCloseTo(c.roc_tpr![i], 12));
+        curve.fpr.forEach((v, i) => expect(v).toBeCloseTo(c.roc_fpr![i]!, 12));
+        curve.tpr.forEach((v, i) => expect(v).toBeCloseTo(c.roc_tpr![i]!, 12));
       }
     });
   }
@@ -92,8 +92,8 @@ describe('curves, histograms and reports', () => {
     expect([small.fpr[0], small.tpr[0]]).toEqual([0, 0]);
     expect([small.fpr[999], small.tpr[999]]).toEqual([1, 1]);
     for (let i = 1; i < 1000; i++) {
-      expect(small.fpr[i]).toBeGreaterThanOrEqual(small.fpr[i - 1]);
-      expect(small.tpr[i]).toBeGreaterThanOrEqual(small.tpr[i - 1]);
+      expect(small.fpr[i]).toBeGreaterThanOrEqual(small.fpr[i - 1]!);
+      expect(small.tpr[i]).toBeGreaterThanOrEqual(small.tpr[i - 1]!);
     }
     expect(downsampleCurve(small, 1000)).toBe(small);
   });
@@ -111,12 +111,13 @@ describe('curves, histograms and reports', () => {
 
   it('reports each OOD set and their unweighted mean', () => {
     const [a, b] = fixture.cases.filter((c) => c.name === 'recall_19' || c.name === 'recall_40');
+    if (!a || !b) throw new Error('metrics fixture lacks the recall_19 and recall_40 cases');
     // Both cases use different InD sets; pair a's InD with both OOD sets and compare with direct calls.
     const report = evaluateOodSets(a.ind, [{ name: 'x', scores: a.ood }, { name: 'y', scores: b.ood }]);
     const mx = computeOodMetrics(a.ind, a.ood);
     const my = computeOodMetrics(a.ind, b.ood);
     expect(report.sets.map((s) => s.name)).toEqual(['x', 'y']);
-    expect(report.sets[0].metrics).toEqual(mx);
+    expect(report.sets[0]!.metrics).toEqual(mx);
     expect(report.average.auroc).toBeCloseTo((mx.auroc + my.auroc) / 2, 15);
     expect(report.average.fpr95OpenOod).toBeCloseTo((mx.fpr95OpenOod + my.fpr95OpenOod) / 2, 15);
     expect(report.nInd).toBe(a.ind.length);

@@ -19,14 +19,14 @@ interface Fixture {
 
 // numpy-generated (tests/fixtures/ood/make_mining_fixture.py).
 const fx = JSON.parse(readFileSync(join(__dirname, '../fixtures/ood/mining_fixture.json'), 'utf8')) as Fixture;
-const toMatrix = (rows: number[][]): Matrix => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length });
+const toMatrix = (rows: number[][]): Matrix => ({ data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0]!.length });
 
 /** Quantile as textbook linear interpolation on a plain sorted array: x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]), h = (n−1)q. */
 function naiveQuantile(values: number[], q: number): number {
   const x = [...values].sort((a, b) => a - b);
   const h = (x.length - 1) * q;
   const lo = Math.floor(h);
-  return lo + 1 < x.length ? x[lo] + (h - lo) * (x[lo + 1] - x[lo]) : x[lo];
+  return lo + 1 < x.length ? x[lo]! + (h - lo) * (x[lo + 1]! - x[lo]!) : x[lo]!;
 }
 
 describe('quantile (numpy linear)', () => {
@@ -41,7 +41,7 @@ describe('quantile (numpy linear)', () => {
 });
 
 describe('negative-label mining', () => {
-  const candidates: Candidate[] = fx.words.map((word, i) => ({ word, pos: fx.pos[i] }));
+  const candidates: Candidate[] = fx.words.map((word, i) => ({ word, pos: fx.pos[i]! }));
   const cand = toMatrix(fx.candidates);
   const cls = toMatrix(fx.classes);
 
@@ -61,10 +61,10 @@ describe('negative-label mining', () => {
   it('selects the same labels in the same order as numpy, excluding InD class names', () => {
     const r = selectNegativeLabels(candidates, cand, cls, { pct: fx.pct, quantile: fx.quantile, classNames: fx.class_names });
     expect(r.selected.map((x) => [x.index, x.word, x.pos])).toEqual(fx.selected.map((x) => [x.index, x.word, x.pos]));
-    r.selected.forEach((x, i) => expect(x.score).toBeCloseTo(fx.selected[i].score, 6));
+    r.selected.forEach((x, i) => expect(x.score).toBeCloseTo(fx.selected[i]!.score, 6));
     expect(r.counts.noun).toEqual({ candidates: 70, excluded: 2, kept: 10 });
     expect(r.counts.adj).toEqual({ candidates: 30, excluded: 0, kept: 4 });
-    expect(r.selected[0].prompts).toEqual([`the nice ${r.selected[0].word}`]);
+    expect(r.selected[0]!.prompts).toEqual([`the nice ${r.selected[0]!.word}`]);
     expect(r.selected.at(-1)!.prompts).toEqual([`This is a ${r.selected.at(-1)!.word} photo`]);
   });
 
@@ -90,9 +90,9 @@ describe('templates', () => {
         const n = Math.hypot(...r);
         return r.map((v) => v / n);
       });
-      const mean = units[0].map((_, c) => units.reduce((s, u) => s + u[c], 0) / 3);
+      const mean = units[0]!.map((_, c) => units.reduce((s, u) => s + u[c]!, 0) / 3);
       const n = Math.hypot(...mean);
-      row(avg, i).forEach((v, c) => expect(v).toBeCloseTo(mean[c] / n, 6));
+      row(avg, i).forEach((v, c) => expect(v).toBeCloseTo(mean[c]! / n, 6));
     }
     expect(() => averageTemplateFeatures(f, 4)).toThrow(/multiple/);
   });

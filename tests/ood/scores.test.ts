@@ -17,7 +17,7 @@ function directNegLabel(img: Matrix, cls: Matrix, neg: Matrix, ngroups: number, 
     const pos = Array.from({ length: cls.rows }, (_, k) => (100 * cosine(x, row(cls, k))) / t);
     let total = 0;
     for (let g = 0; g < ngroups; g++) {
-      const negs = Array.from({ length: size }, (_, j) => (100 * cosine(x, row(neg, order[g * size + j]))) / t);
+      const negs = Array.from({ length: size }, (_, j) => (100 * cosine(x, row(neg, order[g * size + j]!))) / t);
       const p = softmax([...pos, ...negs]);
       total += p.slice(0, pos.length).reduce((a, b) => a + b, 0);
     }
@@ -29,19 +29,19 @@ function directNegLabel(img: Matrix, cls: Matrix, neg: Matrix, ngroups: number, 
 function shuffled(n: number, seed: number): number[] {
   const r = lcg(seed);
   const a = Array.from({ length: n }, (_, i) => i);
-  return a.map((v) => [r(), v]).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+  return a.map((v) => [r(), v] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
 }
 
 describe('matrix product', () => {
   it('matches naive dot products for shapes that hit every unrolled tail', () => {
-    for (const [n, m, d] of [[7, 5, 3], [4, 2, 8], [9, 131, 17], [1, 1, 1]]) {
+    for (const [n, m, d] of [[7, 5, 3], [4, 2, 8], [9, 131, 17], [1, 1, 1]] as const) {
       const a = randomRows(n, d, 10 + n, false);
       const b = randomRows(m, d, 20 + m, false);
       const c = matmulTransposed(a, b, 2.5);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < m; j++) {
           const x = row(a, i), y = row(b, j);
-          expect(c.data[i * m + j]).toBeCloseTo(2.5 * x.reduce((s, v, k) => s + v * y[k], 0), 5);
+          expect(c.data[i * m + j]).toBeCloseTo(2.5 * x.reduce((s, v, k) => s + v * y[k]!, 0), 5);
         }
       }
     }
@@ -70,7 +70,7 @@ describe('NegLabel grouped score', () => {
       expect(got[i]).toBeCloseTo(p.slice(0, 4).reduce((a, b) => a + b, 0), 6);
       expect(got[i]).toBeGreaterThan(0);
       expect(got[i]).toBeLessThan(1);
-      expect(Math.abs(got[i] - pos.reduce((a, b) => a + b, 0))).toBeGreaterThan(1e-3);
+      expect(Math.abs(got[i]! - pos.reduce((a, b) => a + b, 0))).toBeGreaterThan(1e-3);
     }
   });
 

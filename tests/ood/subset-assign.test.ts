@@ -22,7 +22,7 @@ describe('InD subset', () => {
       [2, 'd', 1],
       [2, 'c', 2],
     ]);
-    expect(out[2].bytesPerPixel).toBe(30);
+    expect(out[2]!.bytesPerPixel).toBe(30);
     expect(selectInDSubset(records).length).toBe(6);
   });
 
@@ -38,10 +38,10 @@ describe('negative-label assignment', () => {
     const a = assignNegativeLabels(img, neg);
     for (let i = 0; i < img.rows; i++) {
       const p = softmax(Array.from({ length: neg.rows }, (_, j) => 100 * cosine(row(img, i), row(neg, j))));
-      const order = p.map((v, j) => [v, j]).sort((x, y) => y[0] - x[0]);
-      expect(a.label[i]).toBe(order[0][1]);
-      expect(a.prob[i]).toBeCloseTo(order[0][0], 5);
-      expect(a.margin[i]).toBeCloseTo(order[0][0] - order[1][0], 5);
+      const order = p.map((v, j) => [v, j]).sort((x, y) => y[0]! - x[0]!);
+      expect(a.label[i]).toBe(order[0]![1]);
+      expect(a.prob[i]).toBeCloseTo(order[0]![0]!, 5);
+      expect(a.margin[i]).toBeCloseTo(order[0]![0]! - order[1]![0]!, 5);
     }
     expect(distinctLabelCount(a)).toBe(new Set(a.label).size);
   });

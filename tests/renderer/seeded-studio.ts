@@ -4,7 +4,7 @@ import { seedProject, type SeedOptions, type SeedSummary } from '../../src/main/
 import { tmpDir } from '../helpers/tmp';
 
 /** A real in-process studio with a fresh project filled by the demo seeder. */
-export async function seededStudio(opts: SeedOptions = {}): Promise<{ studio: Studio; seed: SeedSummary; call: <T = any>(route: string, input: unknown) => Promise<T>; close: () => Promise<void> }> {
+export async function seededStudio(opts: SeedOptions = {}): Promise<{ studio: Studio; seed: SeedSummary; call: <T = unknown>(route: string, input: unknown) => Promise<T>; close: () => Promise<void> }> {
   const t = tmpDir('synood-ui-');
   const studio = new Studio({ transport: 'direct', homeDir: path.join(t.dir, 'home') });
   const call = async <T,>(route: string, input: unknown): Promise<T> => {

@@ -219,12 +219,12 @@ describe('run bundles', () => {
     });
     it('tampered bytes (whole-file hash)', async () => {
       const x = Buffer.from(bundle);
-      x[x.length - 500] ^= 0xff;
+      x[x.length - 500]! ^= 0xff;
       expect(await attempt(x)).toMatch(/was tampered with or damaged: its SHA-256 is [0-9a-f]{64}, but it records [0-9a-f]{64}/);
     });
     it('tampered section with the whole-file hash recomputed', async () => {
       const x = Buffer.from(bundle.subarray(0, -32));
-      x[x.length - 500] ^= 0xff;
+      x[x.length - 500]! ^= 0xff;
       expect(await attempt(withWholeHash(x))).toMatch(/was tampered with: section '[^']+' has SHA-256 [0-9a-f]{64}, but the manifest records/);
     });
     it('trailing data', async () => {

@@ -29,7 +29,7 @@ export interface ReviewProject {
   studio: Studio;
   dir: string;
   runIds: number[];
-  call: <T = any>(route: string, input: unknown) => Promise<T>;
+  call: <T = unknown>(route: string, input: unknown) => Promise<T>;
   close: () => Promise<void>;
 }
 

@@ -132,7 +132,9 @@ describe('job writers', () => {
     expect(r.stdout).toContain(`kubectl apply -f ${out}`);
     expect(r.stdout).toContain('synood merge /data/proj /data/proj/shards/generate-shard-*-of-3');
 
-    const job = parseYamlSubset(fs.readFileSync(out, 'utf8')) as any;
+    // The fields read below; toMatchObject and toEqual check their values.
+    type K8sJob = { spec: { template: { spec: { volumes: unknown; containers: { image: string; env: unknown; resources: unknown; volumeMounts: unknown; command: string[]; args: string[] }[] } } } };
+    const job = parseYamlSubset(fs.readFileSync(out, 'utf8')) as K8sJob;
     expect(job).toMatchObject({
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -141,6 +143,7 @@ describe('job writers', () => {
     });
     const pod = job.spec.template.spec;
     const [c] = pod.containers;
+    if (!c) throw new Error('the Job has no container');
     expect(pod.containers).toHaveLength(1);
     expect(c.image).toBe('ghcr.io/lab/synood:0.1');
     expect(c.env).toEqual([{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);

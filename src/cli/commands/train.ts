@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { LrSchedule, type TrainConfig } from '../../shared/api/routes/runs';
 import { runJobCommand } from '../job-command';
+import type { Call } from '../studio-call';
 import { choice, given, intArg, jsonOption, numArg, projectDir, projectOption, waitOption } from '../options';
 import { CliError, EXIT } from '../output';
-import type { Call } from '../studio-call';
 
 interface TrainOptions {
   stage: 'projection' | 'labels';

@@ -31,15 +31,15 @@ function toLong(v: unknown, unsigned: boolean): unknown {
 
 // Generic reflection walk: decoded messages carry Long objects for int64 fields and encoding cannot take
 // bigint, so both directions convert just those fields and leave everything else (bytes views included) alone.
-function convert(type: protobuf.Type, message: any, int64: (v: unknown, unsigned: boolean) => unknown): any {
-  const out: any = {};
+function convert(type: protobuf.Type, message: object, int64: (v: unknown, unsigned: boolean) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
     if (!Object.prototype.hasOwnProperty.call(message, field.name)) continue;
-    const value = message[field.name];
+    const value = (message as Record<string, unknown>)[field.name];
     if (value === null || value === undefined) continue;
     const unsigned = field.type.startsWith('u') || field.type === 'fixed64';
     const one = (v: unknown): unknown => {
-      if (field.resolvedType instanceof protobuf.Type) return convert(field.resolvedType, v, int64);
+      if (field.resolvedType instanceof protobuf.Type) return convert(field.resolvedType, v as object, int64);
       if (INT64_TYPES.has(field.type)) return int64(v, unsigned);
       return v;
     };

@@ -34,20 +34,20 @@ export function assignNegativeLabels(images: Matrix, negatives: Matrix, opts: { 
       let best = 0;
       let second = -1;
       for (let j = 1; j < m; j++) {
-        const v = buf[o + j];
-        if (v > buf[o + best]) {
+        const v = buf[o + j]!;
+        if (v > buf[o + best]!) {
           second = best;
           best = j;
-        } else if (second < 0 || v > buf[o + second]) {
+        } else if (second < 0 || v > buf[o + second]!) {
           second = j;
         }
       }
-      const top = buf[o + best];
+      const top = buf[o + best]!;
       let z = 0;
-      for (let j = 0; j < m; j++) z += Math.exp(buf[o + j] - top);
+      for (let j = 0; j < m; j++) z += Math.exp(buf[o + j]! - top);
       label[r] = best;
       prob[r] = 1 / z;
-      margin[r] = second < 0 ? 1 : (1 - Math.exp(buf[o + second] - top)) / z;
+      margin[r] = second < 0 ? 1 : (1 - Math.exp(buf[o + second]! - top)) / z;
     }
   }
   return { label, prob, margin };

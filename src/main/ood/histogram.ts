@@ -12,7 +12,7 @@ export function scoreHistogram(ind: ArrayLike<number>, ood: ArrayLike<number>, b
   let hi = -Infinity;
   for (const arr of [ind, ood]) {
     for (let i = 0; i < arr.length; i++) {
-      const v = arr[i];
+      const v = arr[i]!;
       if (!Number.isFinite(v)) throw new Error(`histogram: score #${i + 1} is not finite (${v})`);
       if (v < lo) lo = v;
       if (v > hi) hi = v;
@@ -32,7 +32,7 @@ export function scoreHistogram(ind: ArrayLike<number>, ood: ArrayLike<number>, b
   edges[bins] = hi;
   const count = (arr: ArrayLike<number>): Uint32Array => {
     const c = new Uint32Array(bins);
-    for (let i = 0; i < arr.length; i++) c[Math.min(bins - 1, Math.floor((arr[i] - lo) / width))]++;
+    for (let i = 0; i < arr.length; i++) c[Math.min(bins - 1, Math.floor((arr[i]! - lo) / width))]!++;
     return c;
   };
   return { edges, ind: count(ind), ood: count(ood) };

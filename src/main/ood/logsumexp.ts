@@ -3,12 +3,12 @@ export function logSumExp(x: ArrayLike<number>, offset: number, count: number, s
   if (count <= 0) return -Infinity;
   let max = -Infinity;
   for (let i = 0, p = offset; i < count; i++, p += stride) {
-    const v = x[p] * scale;
+    const v = x[p]! * scale;
     if (v > max) max = v;
   }
   if (max === -Infinity || max === Infinity) return max;
   let s = 0;
-  for (let i = 0, p = offset; i < count; i++, p += stride) s += Math.exp(x[p] * scale - max);
+  for (let i = 0, p = offset; i < count; i++, p += stride) s += Math.exp(x[p]! * scale - max);
   return max + Math.log(s);
 }
 

@@ -31,9 +31,9 @@ export function l2NormalizeRows(m: Matrix): Matrix {
   for (let r = 0; r < m.rows; r++) {
     const o = r * d;
     let s = 0;
-    for (let c = 0; c < d; c++) s += m.data[o + c] * m.data[o + c];
+    for (let c = 0; c < d; c++) s += m.data[o + c]! * m.data[o + c]!;
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let c = 0; c < d; c++) out[o + c] = m.data[o + c] * inv;
+    for (let c = 0; c < d; c++) out[o + c] = m.data[o + c]! * inv;
   }
   return { data: out, rows: m.rows, cols: d };
 }
@@ -72,12 +72,12 @@ export function matmulTransposed(a: Matrix, b: Matrix, scale = 1, out?: Float32A
         const b1 = b0 + d;
         let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
         for (let k = 0; k < d; k++) {
-          const x0 = B[b0 + k];
-          const x1 = B[b1 + k];
-          const y0 = A[a0 + k];
-          const y1 = A[a1 + k];
-          const y2 = A[a2 + k];
-          const y3 = A[a3 + k];
+          const x0 = B[b0 + k]!;
+          const x1 = B[b1 + k]!;
+          const y0 = A[a0 + k]!;
+          const y1 = A[a1 + k]!;
+          const y2 = A[a2 + k]!;
+          const y3 = A[a3 + k]!;
           s00 += y0 * x0; s01 += y0 * x1;
           s10 += y1 * x0; s11 += y1 * x1;
           s20 += y2 * x0; s21 += y2 * x1;
@@ -92,8 +92,8 @@ export function matmulTransposed(a: Matrix, b: Matrix, scale = 1, out?: Float32A
         const b0 = j * d;
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (let k = 0; k < d; k++) {
-          const x = B[b0 + k];
-          s0 += A[a0 + k] * x; s1 += A[a1 + k] * x; s2 += A[a2 + k] * x; s3 += A[a3 + k] * x;
+          const x = B[b0 + k]!;
+          s0 += A[a0 + k]! * x; s1 += A[a1 + k]! * x; s2 += A[a2 + k]! * x; s3 += A[a3 + k]! * x;
         }
         c[i * m + j] = s0 * scale; c[(i + 1) * m + j] = s1 * scale;
         c[(i + 2) * m + j] = s2 * scale; c[(i + 3) * m + j] = s3 * scale;
@@ -104,7 +104,7 @@ export function matmulTransposed(a: Matrix, b: Matrix, scale = 1, out?: Float32A
       for (let j = j0; j < j1; j++) {
         const b0 = j * d;
         let s = 0;
-        for (let k = 0; k < d; k++) s += A[a0 + k] * B[b0 + k];
+        for (let k = 0; k < d; k++) s += A[a0 + k]! * B[b0 + k]!;
         c[i * m + j] = s * scale;
       }
     }

@@ -48,8 +48,8 @@ export function aurocFromTable(t: TieTable): number {
   let inAbove = 0;
   let twiceArea = 0;
   for (let g = 0; g < t.values.length; g++) {
-    twiceArea += t.oodCount[g] * (2 * inAbove + t.inCount[g]);
-    inAbove += t.inCount[g];
+    twiceArea += t.oodCount[g]! * (2 * inAbove + t.inCount[g]!);
+    inAbove += t.inCount[g]!;
   }
   return twiceArea / (2 * t.totalIn * t.totalOod);
 }
@@ -63,8 +63,8 @@ export function fprAtRecallMos(t: TieTable, recallLevel = DEFAULT_RECALL_LEVEL):
   let cutoff = 0;
   let fpAtCutoff = 0;
   for (let g = 0; g < t.values.length; g++) {
-    ci += t.inCount[g];
-    co += t.oodCount[g];
+    ci += t.inCount[g]!;
+    co += t.oodCount[g]!;
     const d = Math.abs(ci / t.totalIn - recallLevel);
     if (d <= best) {
       best = d;
@@ -73,7 +73,7 @@ export function fprAtRecallMos(t: TieTable, recallLevel = DEFAULT_RECALL_LEVEL):
     }
     if (ci === t.totalIn) break;
   }
-  return { fpr: fpAtCutoff / t.totalOod, threshold: t.values[cutoff] };
+  return { fpr: fpAtCutoff / t.totalOod, threshold: t.values[cutoff]! };
 }
 
 export function fprAtRecallOpenOod(t: TieTable, recallLevel = DEFAULT_RECALL_LEVEL): { fpr: number; threshold: number } {
@@ -83,15 +83,16 @@ export function fprAtRecallOpenOod(t: TieTable, recallLevel = DEFAULT_RECALL_LEV
   // second differences, so they are carried along instead of stored.
   let tpPrev = 0;
   let fpPrev = 0;
-  let tp = t.oodCount[n - 1];
-  let fp = t.inCount[n - 1];
+  // A tie table is never empty (buildTieTable needs one score of each kind).
+  let tp = t.oodCount[n - 1]!;
+  let fp = t.inCount[n - 1]!;
   for (let i = 0; i < n; i++) {
     const last = i === n - 1;
-    const tpNext = last ? tp : tp + t.oodCount[n - 2 - i];
-    const fpNext = last ? fp : fp + t.inCount[n - 2 - i];
+    const tpNext = last ? tp : tp + t.oodCount[n - 2 - i]!;
+    const fpNext = last ? fp : fp + t.inCount[n - 2 - i]!;
     // sklearn keeps i if it is an end point or a second difference of fps or tps is non-zero.
     const kept = n <= 2 || i === 0 || last || fpNext - 2 * fp + fpPrev !== 0 || tpNext - 2 * tp + tpPrev !== 0;
-    if (kept && tp / t.totalOod >= recallLevel) return { fpr: fp / t.totalIn, threshold: t.values[n - 1 - i] };
+    if (kept && tp / t.totalOod >= recallLevel) return { fpr: fp / t.totalIn, threshold: t.values[n - 1 - i]! };
     tpPrev = tp;
     fpPrev = fp;
     tp = tpNext;
@@ -107,9 +108,9 @@ export function auprInFromTable(t: TieTable): number {
   let fp = 0;
   let ap = 0;
   for (let g = 0; g < t.values.length; g++) {
-    tp += t.inCount[g];
-    fp += t.oodCount[g];
-    if (t.inCount[g] > 0) ap += (t.inCount[g] / t.totalIn) * (tp / (tp + fp));
+    tp += t.inCount[g]!;
+    fp += t.oodCount[g]!;
+    if (t.inCount[g]! > 0) ap += (t.inCount[g]! / t.totalIn) * (tp / (tp + fp));
   }
   return ap;
 }
@@ -120,9 +121,9 @@ export function auprOutFromTable(t: TieTable): number {
   let fp = 0;
   let ap = 0;
   for (let g = t.values.length - 1; g >= 0; g--) {
-    tp += t.oodCount[g];
-    fp += t.inCount[g];
-    if (t.oodCount[g] > 0) ap += (t.oodCount[g] / t.totalOod) * (tp / (tp + fp));
+    tp += t.oodCount[g]!;
+    fp += t.inCount[g]!;
+    if (t.oodCount[g]! > 0) ap += (t.oodCount[g]! / t.totalOod) * (tp / (tp + fp));
   }
   return ap;
 }

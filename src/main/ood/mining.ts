@@ -36,7 +36,7 @@ export function averageTemplateFeatures(features: Matrix, perItem: number): Matr
   for (let i = 0; i < items; i++) {
     for (let t = 0; t < perItem; t++) {
       const src = (i * perItem + t) * d;
-      for (let c = 0; c < d; c++) mean[i * d + c] += unit.data[src + c];
+      for (let c = 0; c < d; c++) mean[i * d + c]! += unit.data[src + c]!;
     }
   }
   return l2NormalizeRows({ data: mean, rows: items, cols: d });
@@ -114,9 +114,9 @@ export function selectNegativeLabels(candidates: Candidate[], candidateFeatures:
     const all = candidates.map((c, index) => ({ c, index })).filter(({ c }) => c.pos === pos);
     const eligible = all.filter(({ c }) => !excluded.has(cleanWordNetLemma(c.word)));
     const keep = Math.floor(eligible.length * pct);
-    eligible.sort((a, b) => scores[a.index] - scores[b.index] || a.index - b.index);
+    eligible.sort((a, b) => scores[a.index]! - scores[b.index]! || a.index - b.index);
     for (const { c, index } of eligible.slice(0, keep)) {
-      selected.push({ word: c.word, pos, index, score: scores[index], prompts: candidatePrompts(c, templates) });
+      selected.push({ word: c.word, pos, index, score: scores[index]!, prompts: candidatePrompts(c, templates) });
     }
     counts[pos] = { candidates: all.length, excluded: all.length - eligible.length, kept: keep };
   }

@@ -18,8 +18,8 @@ export function seededPermutation(n: number, seed: number): Int32Array {
   const rand = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    const t = perm[i];
-    perm[i] = perm[j];
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
     perm[j] = t;
   }
   return perm;
@@ -30,7 +30,7 @@ export function assertPermutation(perm: ArrayLike<number>, n: number): void {
   if (perm.length !== n) throw new Error(`permutation has length ${perm.length}, expected ${n}`);
   const seen = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const p = perm[i];
+    const p = perm[i]!;
     if (!Number.isInteger(p) || p < 0 || p >= n || seen[p]) throw new Error(`not a permutation of 0..${n - 1} (entry ${i} = ${p})`);
     seen[p] = 1;
   }

@@ -11,8 +11,8 @@ export function quantileSortedLinear(sorted: ArrayLike<number>, q: number): numb
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
   const g = h - lo;
-  const a = sorted[lo];
-  const b = sorted[hi];
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
   const d = b - a;
   return g >= 0.5 ? b - d * (1 - g) : a + d * g;
 }

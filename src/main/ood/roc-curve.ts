@@ -16,23 +16,23 @@ export function rocCurveFromTable(t: TieTable, dropIntermediate = true): RocCurv
   let ct = 0;
   let cf = 0;
   for (let g = 0; g < n; g++) {
-    ct += t.inCount[g];
-    cf += t.oodCount[g];
+    ct += t.inCount[g]!;
+    cf += t.oodCount[g]!;
     tps[g] = ct;
     fps[g] = cf;
   }
   const keep: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (!dropIntermediate || n <= 2 || i === 0 || i === n - 1 || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0) keep.push(i);
+    if (!dropIntermediate || n <= 2 || i === 0 || i === n - 1 || fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0 || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0) keep.push(i);
   }
   const fpr = new Float64Array(keep.length + 1);
   const tpr = new Float64Array(keep.length + 1);
   const thresholds = new Float64Array(keep.length + 1);
   thresholds[0] = Infinity;
   keep.forEach((g, i) => {
-    fpr[i + 1] = fps[g] / t.totalOod;
-    tpr[i + 1] = tps[g] / t.totalIn;
-    thresholds[i + 1] = t.values[g];
+    fpr[i + 1] = fps[g]! / t.totalOod;
+    tpr[i + 1] = tps[g]! / t.totalIn;
+    thresholds[i + 1] = t.values[g]!;
   });
   return { fpr, tpr, thresholds };
 }
@@ -55,9 +55,9 @@ export function downsampleCurve(curve: RocCurve, maxPoints = 1000): RocCurve {
   const thresholds = new Float64Array(maxPoints);
   for (let i = 0; i < maxPoints; i++) {
     const src = Math.round((i * (n - 1)) / (maxPoints - 1));
-    fpr[i] = curve.fpr[src];
-    tpr[i] = curve.tpr[src];
-    thresholds[i] = curve.thresholds[src];
+    fpr[i] = curve.fpr[src]!;
+    tpr[i] = curve.tpr[src]!;
+    thresholds[i] = curve.thresholds[src]!;
   }
   return { fpr, tpr, thresholds };
 }

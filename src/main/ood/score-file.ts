@@ -12,11 +12,11 @@ export function readScoreFile(path: string): Float64Array {
   const out = new Float64Array(lines.length);
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
-    const text = lines[i].trim();
+    const text = lines[i]!.trim();
     if (text === '') continue;
     const v = Number(text);
     if (!DECIMAL.test(text) || !Number.isFinite(v)) {
-      throw new Error(`${path}:${i + 1}: not a finite number: ${JSON.stringify(lines[i].slice(0, 80))}`);
+      throw new Error(`${path}:${i + 1}: not a finite number: ${JSON.stringify(lines[i]!.slice(0, 80))}`);
     }
     out[n++] = v;
   }

@@ -56,7 +56,7 @@ function prepare(m: Matrix, normalize: boolean | undefined): Matrix {
 
 function gatherRows(m: Matrix, rows: Int32Array): Matrix {
   const out = new Float32Array(rows.length * m.cols);
-  for (let i = 0; i < rows.length; i++) out.set(m.data.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
+  for (let i = 0; i < rows.length; i++) out.set(m.data.subarray(rows[i]! * m.cols, (rows[i]! + 1) * m.cols), i * m.cols);
   return { data: out, rows: rows.length, cols: m.cols };
 }
 
@@ -132,7 +132,7 @@ export function mcmScore(images: Matrix, classes: Matrix, opts: TemperatureOptio
   return scoreInBlocks(prepare(images, opts.normalize), prepare(classes, opts.normalize), opts, (logits, width, row) => {
     const o = row * width;
     let max = -Infinity;
-    for (let j = 0; j < width; j++) if (logits[o + j] > max) max = logits[o + j];
+    for (let j = 0; j < width; j++) if (logits[o + j]! > max) max = logits[o + j]!;
     return Math.exp(max * inv - logSumExp(logits, o, width, inv));
   });
 }

@@ -42,7 +42,7 @@ export function buildTieTable(ind: ArrayLike<number>, ood: ArrayLike<number>): T
   let j = b.length - 1;
   let g = 0;
   while (i >= 0 || j >= 0) {
-    const v = i < 0 ? b[j] : j < 0 ? a[i] : Math.max(a[i], b[j]);
+    const v = i < 0 ? b[j]! : j < 0 ? a[i]! : Math.max(a[i]!, b[j]!);
     let ci = 0;
     let co = 0;
     while (i >= 0 && a[i] === v) { ci++; i--; }

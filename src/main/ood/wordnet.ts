@@ -63,10 +63,10 @@ function readLemmas(file: string, lexFiles: readonly number[], firstOnly: boolea
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '' || line.startsWith('  ')) continue;
     const f = line.split(' ');
-    if (!wanted.has(Number.parseInt(f[1], 10))) continue;
-    const count = firstOnly ? 1 : Number.parseInt(f[3], 16);
+    if (!wanted.has(Number.parseInt(f[1]!, 10))) continue;
+    const count = firstOnly ? 1 : Number.parseInt(f[3]!, 16);
     for (let w = 0; w < count; w++) {
-      const word = cleanWordNetLemma(f[4 + 2 * w]);
+      const word = cleanWordNetLemma(f[4 + 2 * w]!);
       if (word !== '' && !seen.has(word)) {
         seen.add(word);
         out.push(word);

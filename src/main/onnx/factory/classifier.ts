@@ -86,7 +86,7 @@ export function buildTinyClassifier(opts: ClassifierOptions = {}): ModelProto {
   let channels = o.stemWidth;
   const totalBlocks = o.blocksPerStage.reduce((a, n) => a + n, 0);
   o.stageWidths.forEach((width, stage) => {
-    for (let i = 0; i < o.blocksPerStage[stage]; i++) {
+    for (let i = 0; i < o.blocksPerStage[stage]!; i++) {
       const stride = stage > 0 && i === 0 ? 2 : 1;
       const spec = { name: `layer${stage + 1}.${i}`, cin: channels, width, stride, branchGain: 1 / Math.sqrt(totalBlocks) };
       ({ out: h, channels } = residualBlock(net, h, spec, o));

@@ -127,6 +127,6 @@ export function buildClipTokenizerFiles(opts: ClipTokenizerOptions = {}): ClipTo
     vocabSize: eosId + 1,
     bosId,
     eosId,
-    padId: vocab[padToken],
+    padId: vocab[padToken]!,
   };
 }

@@ -23,22 +23,22 @@ export function conv(net: Net, x: string, name: string, o: ConvOptions): string 
   // Folded BatchNorm leaves a per-channel shift in the bias; random values make bias gradients non-trivial.
   if (o.bias ?? true) inputs.push(randomParam(net, `${name}.bias`, [o.cout], 0.05));
   const attrs = { kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad] };
-  return net.b.node('Conv', inputs, attrs, { outputs: [o.output ?? `${name}.out`] })[0];
+  return net.b.node('Conv', inputs, attrs, { outputs: [o.output ?? `${name}.out`] })[0]!;
 }
 
 /** Linear layer over the last axis as torch exports it for 3-D inputs: MatMul with a [din, dout] weight, then Add. */
 export function linear(net: Net, x: string, name: string, din: number, dout: number, opts: { bias?: boolean; gain?: number; output?: string } = {}): string {
   const w = randomParam(net, `${name}.weight`, [din, dout], kaimingStd(din, opts.gain ?? 1));
-  if (!(opts.bias ?? true)) return net.b.node('MatMul', [x, w], {}, { outputs: [opts.output ?? `${name}.out`] })[0];
+  if (!(opts.bias ?? true)) return net.b.node('MatMul', [x, w], {}, { outputs: [opts.output ?? `${name}.out`] })[0]!;
   const y = net.b.op('MatMul', [x, w]);
   const bias = randomParam(net, `${name}.bias`, [dout], 0.02);
-  return net.b.node('Add', [y, bias], {}, { outputs: [opts.output ?? `${name}.out`] })[0];
+  return net.b.node('Add', [y, bias], {}, { outputs: [opts.output ?? `${name}.out`] })[0]!;
 }
 
 export function layerNorm(net: Net, x: string, name: string, dim: number, eps = 1e-5, output?: string): string {
   const scale = randomParam(net, `${name}.weight`, [dim], 0.05, 1);
   const bias = randomParam(net, `${name}.bias`, [dim], 0.02);
-  return net.b.node('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: eps }, { outputs: [output ?? `${name}.out`] })[0];
+  return net.b.node('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: eps }, { outputs: [output ?? `${name}.out`] })[0]!;
 }
 
 /** Inference-mode BatchNormalization with plausible running statistics (variance kept away from zero). */
@@ -49,7 +49,7 @@ export function batchNorm(net: Net, x: string, name: string, channels: number): 
   const variance = new Float32Array(channels);
   for (let i = 0; i < channels; i++) variance[i] = 1 + 0.1 * Math.abs(net.rng.normal());
   const v = net.b.initializer(`${name}.running_var`, variance, [channels]);
-  return net.b.node('BatchNormalization', [x, scale, bias, mean, v], { epsilon: 1e-5 }, { outputs: [`${name}.out`] })[0];
+  return net.b.node('BatchNormalization', [x, scale, bias, mean, v], { epsilon: 1e-5 }, { outputs: [`${name}.out`] })[0]!;
 }
 
 /**

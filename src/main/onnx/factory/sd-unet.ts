@@ -67,16 +67,18 @@ function timeEmbedding(net: Net, timestep: string, dim: number): { tensor: strin
 export function buildInpaintUnet(opts: UnetOptions = {}): ModelProto {
   const o: Required<UnetOptions> = { ...TINY_UNET, ...opts };
   const norm: NormSpec = { groups: o.groups, eps: 1e-5 };
+  const base = o.channels[0];
+  if (base === undefined) throw new Error('buildInpaintUnet: channels must list at least one level');
   const net = createNet(o.seed, 'unet');
   const b = net.b;
   const x = b.input('sample', 'float32', [o.batch, 9, o.latentSize, o.latentSize]);
   const timestep = b.input('timestep', o.timestepType, ['steps']);
   const context = { tensor: b.input('encoder_hidden_states', 'float32', [o.batch, o.textLength, o.crossAttentionDim]), dim: o.crossAttentionDim };
-  const temb = timeEmbedding(net, timestep, o.channels[0]);
+  const temb = timeEmbedding(net, timestep, base);
   const attend = (h: string, name: string, ch: number) => crossAttentionBlock(net, h, name, ch, ch / o.headDim, context, norm);
 
-  let h = conv(net, x, 'conv_in', { cin: 9, cout: o.channels[0], kernel: 3, gain: 1 });
-  let ch = o.channels[0];
+  let h = conv(net, x, 'conv_in', { cin: 9, cout: base, kernel: 3, gain: 1 });
+  let ch = base;
   const skips: { tensor: string; channels: number }[] = [{ tensor: h, channels: ch }];
   o.channels.forEach((cout, level) => {
     for (let i = 0; i < o.layersPerBlock; i++) {
@@ -94,7 +96,7 @@ export function buildInpaintUnet(opts: UnetOptions = {}): ModelProto {
   h = attend(h, 'mid_block.attentions.0', ch);
   h = resnetBlock(net, h, 'mid_block.resnets.1', ch, ch, norm, temb);
   for (let level = o.channels.length - 1, i = 0; level >= 0; level--, i++) {
-    const cout = o.channels[level];
+    const cout = o.channels[level]!;
     for (let j = 0; j <= o.layersPerBlock; j++) {
       const skip = skips.pop()!;
       h = resnetBlock(net, b.op('Concat', [h, skip.tensor], { axis: 1 }), `up_blocks.${i}.resnets.${j}`, ch + skip.channels, cout, norm, temb);

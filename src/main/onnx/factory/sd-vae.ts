@@ -29,6 +29,7 @@ const TINY_VAE: Required<VaeOptions> = { seed: 0, imageSize: 64, channels: [8, 1
 
 function resolve(opts: VaeOptions): Required<VaeOptions> & { latentSize: number; norm: NormSpec } {
   const o = { ...TINY_VAE, ...opts };
+  if (o.channels.length === 0) throw new Error('VAE: channels must list at least one level');
   const factor = 2 ** (o.channels.length - 1);
   if (o.imageSize % factor !== 0) throw new Error(`imageSize ${o.imageSize} is not a multiple of ${factor}`);
   return { ...o, latentSize: o.imageSize / factor, norm: { groups: o.groups, eps: 1e-6 } };
@@ -51,8 +52,8 @@ export function buildVaeEncoder(opts: VaeOptions = {}): ModelProto {
   const net = createNet(o.seed, 'vae_encoder');
   const b = net.b;
   const x = b.input('sample', 'float32', [o.batch, 3, o.imageSize, o.imageSize]);
-  let h = conv(net, x, 'encoder.conv_in', { cin: 3, cout: o.channels[0], kernel: 3, gain: 1 });
-  let ch = o.channels[0];
+  let h = conv(net, x, 'encoder.conv_in', { cin: 3, cout: o.channels[0]!, kernel: 3, gain: 1 });
+  let ch = o.channels[0]!;
   o.channels.forEach((cout, level) => {
     for (let i = 0; i < o.layersPerBlock; i++) {
       h = resnetBlock(net, h, `encoder.down_blocks.${level}.resnets.${i}`, ch, cout, o.norm);
@@ -83,7 +84,7 @@ export function buildVaeDecoder(opts: VaeOptions = {}): ModelProto {
   const b = net.b;
   const z = b.input('latent_sample', 'float32', [o.batch, o.latentChannels, o.latentSize, o.latentSize]);
   let h = conv(net, z, 'post_quant_conv', { cin: o.latentChannels, cout: o.latentChannels, kernel: 1, gain: 1 });
-  let ch = o.channels[o.channels.length - 1];
+  let ch = o.channels[o.channels.length - 1]!;
   h = conv(net, h, 'decoder.conv_in', { cin: o.latentChannels, cout: ch, kernel: 3, gain: 1 });
   h = midBlock(net, h, 'decoder', ch, o.norm);
   const reversed = [...o.channels].reverse();

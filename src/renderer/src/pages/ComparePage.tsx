@@ -33,7 +33,7 @@ export function ComparePage({ onNavigate }: { onNavigate: (p: PageId) => void })
     setBaselineId(base.id);
     const evaluated = all.filter((r) => r.average && r.id !== base.id).slice(0, 2);
     setChosen([base.id, ...evaluated.map((r) => r.id)]);
-  }, [runs.data]);
+  }, [runs.data, chosen]);
   const ids = chosen ?? [];
   const key = ids.join(',');
   const cmp = useLive((a) => (ids.length ? a.call('compare.runs', { runIds: ids }) : Promise.resolve(null)), ['runs'], [key]);

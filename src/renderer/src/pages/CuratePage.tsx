@@ -49,12 +49,13 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
   const history = useSessionHistory(project);
   const labels = useLive((a) => a.call('label.summary', {}), ['candidates', 'labels']);
   const { refresh } = pages;
-  useApiEvents((e) => e.type === 'data.changed' && e.entity === 'candidates' && refresh(), [refresh]);
+  useApiEvents((e) => e.type === 'data.changed' && e.entity === 'candidates' && refresh());
+  const queryKey = JSON.stringify(query);
   useEffect(() => {
     setFocus(0);
     setAnchor(0);
     setSelected(new Set());
-  }, [JSON.stringify(query)]);
+  }, [queryKey]);
 
   useEffect(() => {
     if (firstView || !counts.data) return;

@@ -24,7 +24,7 @@ export function EvaluatePage({ onNavigate }: { onNavigate: (p: PageId) => void }
   const [histSet, setHistSet] = useState<string>();
   useEffect(() => {
     if (runId === undefined && runs.data?.length) setRunId((runs.data.find((r) => r.average) ?? runs.data[0])!.id);
-  }, [runs.data]);
+  }, [runs.data, runId]);
   const evals = useLive((a) => (runId === undefined ? Promise.resolve(null) : a.call('evaluation.list', { runId })), ['runs'], [runId]);
   const curves = useLive((a) => (runId === undefined ? Promise.resolve([]) : a.call('evaluation.curves', { runIds: [runId] })), ['runs'], [runId]);
   const oodSets = (datasets.data ?? []).filter((d) => d.kind === 'ood-test');

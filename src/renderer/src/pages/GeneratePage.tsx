@@ -69,6 +69,8 @@ function GenerateForm() {
       alive = false;
       clearTimeout(t);
     };
+    // source and settings are new objects every render; `request` is their JSON, so this reruns when their value changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, request, ready, tick]);
   // Prompts written, or a job ended (its candidates may now be repeats): not on every candidate a running job writes.
   useApiEvents((e) => ((e.type === 'data.changed' && e.entity === 'prompts') || e.type === 'job.state') && setTick((n) => n + 1));
@@ -272,8 +274,8 @@ function LiveView({ job }: { job: Job }) {
     return () => {
       alive = false;
     };
-  }, [job.id, tick]);
-  useApiEvents((e) => (e.type === 'job.progress' || e.type === 'job.state') && e.jobId === job.id && setTick((t) => t + 1), [job.id]);
+  }, [api, job.id, tick]);
+  useApiEvents((e) => (e.type === 'job.progress' || e.type === 'job.state') && e.jobId === job.id && setTick((t) => t + 1));
   const l = live?.latest;
   return (
     <Card variant="outlined" data-testid="live-view">

@@ -60,8 +60,8 @@ export function interpolationMatrix(r: AxisResize): Float32Array {
     const x0 = Math.floor(x);
     const x1 = Math.min(x0 + 1, r.inSize - 1);
     const w1 = x - x0;
-    m[o * r.inSize + x0] += 1 - w1;
-    m[o * r.inSize + x1] += w1;
+    m[o * r.inSize + x0]! += 1 - w1;
+    m[o * r.inSize + x1]! += w1;
   }
   return m;
 }

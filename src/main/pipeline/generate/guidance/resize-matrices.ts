@@ -50,8 +50,8 @@ export function bilinearMatrix(inSize: number, outSize: number): Float32Array {
     const x0 = Math.floor(x);
     const x1 = Math.min(x0 + 1, inSize - 1);
     const l = f(x - x0);
-    m[i * inSize + x0] += 1 - l;
-    m[i * inSize + x1] += l;
+    m[i * inSize + x0]! += 1 - l;
+    m[i * inSize + x1]! += l;
   }
   return m;
 }

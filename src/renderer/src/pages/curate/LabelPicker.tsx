@@ -54,6 +54,7 @@ export function LabelPicker({
   }, [api, query, open, scope]);
   // One object per value: a new object on every render reads to Autocomplete as a new value, and it resets the
   // text the user is typing back to the value's label.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by id and word, not by the value object (see above)
   const current = useMemo<Option | null>(() => (value ? { id: value.id, word: value.word, pos: 'noun', uses: 0 } : null), [value?.id, value?.word]);
   const ind = useMemo(() => new Set((indClasses ?? []).map((c) => c.toLowerCase())), [indClasses]);
   const shown = useMemo<Option[]>(() => {

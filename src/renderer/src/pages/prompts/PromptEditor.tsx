@@ -33,6 +33,8 @@ export function PromptEditor({ imageId }: { imageId: number }) {
     setNotes(current ? [...trimNotes(current.elements, current.rawAnswer), ...fitted.notes] : []);
     setPrompt(current?.prompt ?? '');
     setCustom(current ? current.prompt !== composePrompt(current.elements) : false);
+    // Reset the editor when another version is shown, not when the same version is refetched (a new object).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current?.id]);
   const changeElements = (next: string[]) => {
     setElements(next);
