@@ -1,9 +1,9 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { Dataset, ImageRow } from '../../shared/api/routes/datasets';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { scanSource } from '../pipeline/import/scan';
-import type { ImportItemPayload, ImportParams } from '../pipeline/import/handler';
+import { datasetImportJob, type ParamsOf } from '../../shared/jobs';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { StudioContext } from './context';
 
@@ -22,12 +22,12 @@ export function datasetHandlers(ctx: StudioContext): Pick<Handlers, 'dataset.imp
         const classIds = new Map<string, number>();
         const insClass = db.prepare('INSERT INTO classes (dataset_id, name, idx) VALUES (?, ?, ?)');
         scanned.classes.forEach((c, idx) => classIds.set(c, Number(insClass.run(datasetId, c, idx).lastInsertRowid)));
-        const params: ImportParams = { datasetId, root: scanned.root, ...(paceMs ? { paceMs } : {}) };
+        const params: ParamsOf<typeof datasetImportJob.kind> = { datasetId, root: scanned.root, ...(paceMs ? { paceMs } : {}) };
         const items = scanned.files.map((f) => ({
           key: f.rel,
-          payload: { src: f.src, rel: f.rel, classId: f.className === null ? null : classIds.get(f.className)! } satisfies ImportItemPayload,
+          payload: { src: f.src, rel: f.rel, classId: f.className === null ? null : classIds.get(f.className)! },
         }));
-        const jobId = jobs.create('dataset.import', `Import ${name} (${items.length} files)`, params, items);
+        const jobId = jobs.enqueue(datasetImportJob.kind, `Import ${name} (${items.length} files)`, params, items);
         return { datasetId, jobId };
       })();
       ctx.changed('datasets');

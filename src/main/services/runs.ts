@@ -5,7 +5,8 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { MetricSeries } from '../../shared/api/routes/runs';
 import type { Db } from '../store/db';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
+import { trainLabelsJob, trainProjectionJob } from '../../shared/jobs';
 import { generationSwitches } from './generation-switches';
 import { parseRecord } from './json';
 import { runDbRow, runJobId, toRun } from './run-rows';
@@ -102,7 +103,11 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
         );
         db.prepare('UPDATE runs SET data_json = ? WHERE id = ?').run(JSON.stringify(snapshotData(db, paths.runs, runId)), runId);
         const items = Array.from({ length: config.epochs }, (_, e) => ({ key: `epoch ${e + 1}/${config.epochs}`, payload: { epoch: e + 1 } }));
-        const jobId = new JobStore(db).create(`train.${config.stage}`, `Train ${config.stage === 'projection' ? 'projection (stage 1)' : 'label features (stage 2)'}: ${name}`, { runId, seed, config }, items);
+        const jobs = new JobStore(db);
+        const jobId =
+          config.stage === 'projection'
+            ? jobs.enqueue(trainProjectionJob.kind, `Train projection (stage 1): ${name}`, { runId, seed, config }, items)
+            : jobs.enqueue(trainLabelsJob.kind, `Train label features (stage 2): ${name}`, { runId, seed, config }, items);
         return { runId, jobId };
       })();
       ctx.changed('runs');

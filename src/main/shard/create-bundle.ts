@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { linkOrCopyAtomic } from '../files/atomic';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { createProject } from '../project/project';
 import type { Db } from '../store/db';
 import { copyRows, inList } from './copy-rows';
@@ -68,7 +68,8 @@ export function createBundle(parent: ParentRef, bundleDir: string, plan: ShardPl
   try {
     const jobId = project.db.transaction(() => {
       copyParentRows(parent.db, project.db, work.imageIds, work.promptVersionIds);
-      return new JobStore(project.db).create(work.jobKind, work.title, work.params, work.items);
+      const jobs = new JobStore(project.db);
+      return work.stage === 'describe' ? jobs.enqueue(work.jobKind, work.title, work.params, work.items) : jobs.enqueue(work.jobKind, work.title, work.params, work.items);
     })();
     copyImageFiles(parent, project.paths.root, work.imageIds);
     manifest = {
