@@ -11,7 +11,7 @@ export default defineConfig({
         // which selects the Electron build of better-sqlite3 first (src/main/electron-native.ts).
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          'job-process': resolve(__dirname, 'src/main/jobs/job-process.ts'),
+          'job-process': resolve(__dirname, 'src/main/job-process/index.ts'),
           'electron-job-entry': resolve(__dirname, 'src/main/electron-job-entry.ts'),
         },
       },

@@ -71,7 +71,7 @@ export async function buildCli({ quiet = false, outDir = OUT_DIR } = {}) {
   fs.rmSync(path.join(outDir, STAMP), { force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { index: 'src/cli/index.ts', 'job-process': 'src/main/jobs/job-process.ts' },
+    entryPoints: { index: 'src/cli/index.ts', 'job-process': 'src/main/job-process/index.ts' },
     outdir: outDir,
     bundle: true,
     platform: 'node',

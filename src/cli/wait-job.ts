@@ -1,6 +1,6 @@
 import type { Studio } from '../main/root';
 import type { Job, JobState } from '../shared/api/jobs';
-import { JobStore } from '../main/jobs/job-store';
+import { JobStore } from '../main/store/jobs';
 import { describeLease } from '../main/jobs/lease';
 import { CliError, EXIT, note, progressLine, rateText } from './output';
 import type { Call } from './studio-call';

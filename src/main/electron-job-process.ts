@@ -2,7 +2,7 @@ import { utilityProcess } from 'electron';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { JobProcessHandle, SpawnJobProcess } from './jobs/supervisor';
-import type { JobProcessMessage, SupervisorMessage } from './jobs/messages';
+import type { SupervisorMessage } from './jobs/messages';
 
 /**
  * Adapts Electron's utilityProcess to the supervisor's JobProcessHandle. The entry is electron-job-entry.js, which
@@ -13,7 +13,8 @@ export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir) => {
   const child = utilityProcess.fork(path.join(__dirname, 'electron-job-entry.js'), [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit', env: { ...process.env } });
   const events = new EventEmitter();
   let alive = true;
-  child.on('message', (m: JobProcessMessage) => events.emit('message', m));
+  // Passed on unchecked: the supervisor parses every message.
+  child.on('message', (m: unknown) => events.emit('message', m));
   child.on('exit', (code) => {
     alive = false;
     events.emit('exit', code, null);

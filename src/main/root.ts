@@ -7,7 +7,7 @@ import { ApiError } from '../shared/api/errors';
 import type { Handlers } from '../shared/api';
 import type { OpenProject } from './project/project';
 import { forkJobProcess, JobSupervisor, type SpawnJobProcess } from './jobs/supervisor';
-import { JobStore } from './jobs/job-store';
+import { JobStore } from './store/jobs';
 import type { JobProcessMessage } from './jobs/messages';
 import type { StudioContext } from './services/context';
 import { appHandlers } from './services/app';

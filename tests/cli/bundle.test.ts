@@ -52,7 +52,7 @@ describe('CLI bundle', () => {
     expect(fs.existsSync(path.join(out, 'job-process.js'))).toBe(true);
     const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8')) as { id: string; inputs: Record<string, number> };
     expect(Object.keys(stamp.inputs)).toContain('src/cli/index.ts');
-    expect(Object.keys(stamp.inputs)).toContain('src/main/jobs/job-process.ts');
+    expect(Object.keys(stamp.inputs)).toContain('src/main/job-process/index.ts');
   });
 
   it('runs the bundle when it is current, with the same help as the sources, and writes a code cache', async () => {

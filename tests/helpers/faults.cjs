@@ -94,7 +94,8 @@ function installSqliteFull(flagFile) {
 function installFromEnv() {
   const env = process.env;
   if (env.SYNOOD_TEST_ENOSPC_DIR) installSimulatedDisk(env.SYNOOD_TEST_ENOSPC_DIR, Number(env.SYNOOD_TEST_ENOSPC_AFTER_BYTES ?? 0));
-  if (env.SYNOOD_TEST_SQLITE_FULL && /job-process\.(ts|js)$/.test(process.argv[1] ?? '')) installSqliteFull(env.SYNOOD_TEST_SQLITE_FULL);
+  // A job process: the bundled job-process.js, or the source entry src/main/job-process/index.ts.
+  if (env.SYNOOD_TEST_SQLITE_FULL && /job-process(\.js|[\\/]index\.ts)$/.test(process.argv[1] ?? '')) installSqliteFull(env.SYNOOD_TEST_SQLITE_FULL);
 }
 
 /** The environment that makes a child process (and its job processes) load this file first. */

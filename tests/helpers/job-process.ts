@@ -15,7 +15,7 @@ export interface TestJobProcess {
   stop: () => Promise<void>;
 }
 
-/** Forks the real job process (src/main/jobs/job-process.ts through tsx) on `projectDir`, with extra environment. */
+/** Forks the real job process (src/main/job-process/index.ts through tsx) on `projectDir`, with extra environment. */
 export function startJobProcess(projectDir: string, env: Record<string, string> = {}): TestJobProcess {
   const entry = jobProcessEntry();
   const child = fork(entry.file, [projectDir], { execArgv: entry.execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });

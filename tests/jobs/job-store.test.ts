@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobStore, LeaseLostError, type LeaseOwner } from '../../src/main/jobs/job-store';
+import { JobStore, LeaseLostError, type LeaseOwner } from '../../src/main/store/jobs';
 import { breakDeadLocalLeases, LEASE_EXPIRY_MS } from '../../src/main/jobs/lease';
 import { openDb } from '../../src/main/store/db';
 import { tmpDir } from '../helpers/tmp';
+import { describeImagesJob } from '../../src/shared/jobs';
 
 describe('job store', () => {
   const t = tmpDir('synood-jobstore-');
@@ -12,7 +13,7 @@ describe('job store', () => {
   it("a later failure never overwrites an item's done mark", () => {
     const db = openDb(path.join(t.dir, 'a.db'));
     const store = new JobStore(db);
-    const id = store.create('dataset.import', 'x', {}, [{ key: 'a' }, { key: 'b' }]);
+    const id = store.enqueue(describeImagesJob.kind, 'x', {}, [{ key: 'a', payload: { imageId: 1 } }, { key: 'b', payload: { imageId: 2 } }]);
     store.completeItem(id, 0, () => undefined);
     // What a second runner of the same job did: its commit of item 0 failed (UNIQUE constraint), so it failed it.
     store.failItem(id, 0, 'SqliteError: UNIQUE constraint failed: images.dataset_id, images.path');
@@ -31,7 +32,7 @@ describe('job store', () => {
   it('a lease goes to exactly one owner, and to another only once the holder stops beating for the expiry', () => {
     const db = openDb(path.join(t.dir, 'lease.db'));
     const store = new JobStore(db);
-    const id = store.create('dataset.import', 'x', {}, [{ key: 'a' }, { key: 'b' }]);
+    const id = store.enqueue(describeImagesJob.kind, 'x', {}, [{ key: 'a', payload: { imageId: 1 } }, { key: 'b', payload: { imageId: 2 } }]);
     const t0 = 1_000_000_000;
     const expired = (now: number) => now - LEASE_EXPIRY_MS;
     // A process on another machine takes it: nobody here can check its pid, only its heartbeat.
@@ -63,11 +64,11 @@ describe('job store', () => {
   it('a lease held by a process of this machine that is gone is freed at once', () => {
     const db = openDb(path.join(t.dir, 'dead.db'));
     const store = new JobStore(db);
-    const id = store.create('dataset.import', 'x', {}, [{ key: 'a' }]);
+    const id = store.enqueue(describeImagesJob.kind, 'x', {}, [{ key: 'a', payload: { imageId: 1 } }]);
     const host = 'this-host';
     // pid 2^22 + 1 is above Linux's pid_max: no such process.
     expect(store.acquireLease(id, owner('dead', host, 4_194_305), Date.now(), Date.now() - LEASE_EXPIRY_MS)).toBe(true);
-    const alive = store.create('dataset.import', 'y', {}, [{ key: 'a' }]);
+    const alive = store.enqueue(describeImagesJob.kind, 'y', {}, [{ key: 'a', payload: { imageId: 1 } }]);
     expect(store.acquireLease(alive, owner('parent', host, process.ppid), Date.now(), Date.now() - LEASE_EXPIRY_MS)).toBe(true);
     expect(breakDeadLocalLeases(store, owner('me', host))).toBe(1);
     expect(store.lease(id)).toBeNull();
@@ -78,7 +79,7 @@ describe('job store', () => {
   it('a job that failed as a whole can be retried even when none of its items failed', () => {
     const db = openDb(path.join(t.dir, 'retry.db'));
     const store = new JobStore(db);
-    const id = store.create('dataset.import', 'x', {}, [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
+    const id = store.enqueue(describeImagesJob.kind, 'x', {}, [{ key: 'a', payload: { imageId: 1 } }, { key: 'b', payload: { imageId: 2 } }, { key: 'c', payload: { imageId: 3 } }]);
     store.completeItem(id, 0, () => undefined);
     store.setStatus(id, 'failed', 'database or disk is full');
     expect(store.retryFailed(id)).toBe(2);

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, StudioApi } from '../../src/shared/api';
-import { JOB_TOUCHES, withJobRefresh } from '../../src/renderer/src/api/job-refresh';
+import { touchedBy, withJobRefresh } from '../../src/renderer/src/api/job-refresh';
+import { jobContracts } from '../../src/shared/jobs';
 import { hashOf, PAGES, pageFromHash } from '../../src/renderer/src/navigation';
 import { chartSvg, legendRows } from '../../src/renderer/src/components/download';
 import { runColour } from '../../src/renderer/src/pages/runs/palette';
@@ -83,7 +84,8 @@ describe('job events refresh what the job writes', () => {
   });
 
   it('names what every job kind writes', () => {
-    for (const [kind, entities] of Object.entries(JOB_TOUCHES)) expect(entities.length, kind).toBeGreaterThan(0);
+    for (const { kind } of jobContracts) expect(touchedBy(kind).length, kind).toBeGreaterThan(0);
+    expect(touchedBy('no.such-kind')).toEqual([]);
   });
 });
 

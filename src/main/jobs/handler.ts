@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
 import type { OpenProject } from '../project/project';
+import type { JobKind, ParamsOf, PayloadOf, ResultOf } from '../../shared/jobs';
 
 export interface JobContext {
   project: OpenProject;
@@ -7,17 +8,20 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+/** What an item's commit writes, and what it records beside its 'done' mark (its contract's result). */
+export type ItemCommit<K extends JobKind> = (db: Db) => ResultOf<K>;
+
 /**
- * One kind of job. `runItem` does the slow work outside any transaction (files are written atomically first)
- * and returns the database writes, which the runner commits together with the item's 'done' mark.
+ * The job process's side of one job contract (src/shared/jobs): params and payloads arrive parsed by the contract's
+ * schemas. `runItem` does the slow work outside any transaction (files are written atomically first) and returns
+ * the database writes, which the runner commits together with the item's 'done' mark. What the items write (the
+ * refresh hint) is the contract's `touches`.
  */
-export interface JobHandler<P = unknown, I = unknown> {
-  kind: string;
-  /** What the items write, so open views refresh while the job runs. */
-  touches?: 'datasets' | 'images' | 'candidates' | 'prompts' | 'runs' | 'labels' | 'models';
+export interface JobHandler<K extends JobKind> {
+  kind: K;
   /** Called once per job-process start before items run (load models, open sessions). */
-  prepare?(ctx: JobContext, params: P): Promise<void>;
-  runItem(ctx: JobContext, params: P, item: { seq: number; key: string; payload: I }): Promise<(db: Db) => void>;
+  prepare?(ctx: JobContext, params: ParamsOf<K>): Promise<void>;
+  runItem(ctx: JobContext, params: ParamsOf<K>, item: { seq: number; key: string; payload: PayloadOf<K> }): Promise<ItemCommit<K>>;
   /** Called when the job process is done with the job (release sessions). */
   dispose?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { JobStore, type Lease, type LeaseOwner } from './job-store';
+import { JobStore, type Lease, type LeaseOwner } from '../store/jobs';
 
 /**
  * One runner per job. Any process that opens a project may start a job process (the studio, `synood serve`, each

@@ -1,12 +1,14 @@
 import type { OpenProject } from '../project/project';
-import { JobStore, LeaseLostError, type Lease, type LeaseOwner } from './job-store';
+import { optimize } from '../store/maintenance';
+import { JobStore, LeaseLostError, type Lease, type LeaseOwner } from '../store/jobs';
+import { findJobContract, jobContract, parseJobParams, parseJobPayload, zodIssueText, type JobKind } from '../../shared/jobs';
 import { ItemError, JobFailedError, type JobHandler } from './handler';
 import type { JobProcessMessage } from './messages';
 import { breakDeadLocalLeases, HeldLease, LEASE_EXPIRY_MS } from './lease';
 import { beforeCommitBarrier } from './test-barrier';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replaced by the job contracts (jobs branch)
-export type HandlerMap = ReadonlyMap<string, JobHandler<any, any>>;
+/** One handler per job kind: the type makes the job process's registry exhaustive over the contracts. */
+export type JobHandlers = { readonly [K in JobKind]: JobHandler<K> };
 
 /** Items-per-second over a sliding window, so the ETA follows the current pace rather than the start's. */
 class Pace {
@@ -33,7 +35,7 @@ export class JobRunner {
 
   constructor(
     private readonly project: OpenProject,
-    private readonly handlers: HandlerMap,
+    private readonly handlers: JobHandlers,
     private readonly send: (m: JobProcessMessage) => void,
     readonly owner: LeaseOwner,
   ) {
@@ -82,22 +84,40 @@ export class JobRunner {
   }
 
   private async runLeased(jobId: number, lease: HeldLease, abort: AbortController): Promise<void> {
-    const owner = this.owner.id;
     const kind = this.store.kind(jobId);
-    const handler = this.handlers.get(kind);
-    if (!handler) {
-      this.store.finish(jobId, owner, 'failed', `no handler for job kind '${kind}' in this build`);
+    const contract = findJobContract(kind);
+    if (!contract) {
+      this.store.finish(jobId, this.owner.id, 'failed', `no handler for job kind '${kind}' in this build`);
       this.emitState(jobId);
       return;
     }
+    await this.runKind(contract.kind, jobId, lease, abort);
+  }
+
+  /**
+   * The job's stored params are parsed with its contract first: a row an older version wrote that no longer fits
+   * fails the job with the kind and the field that does not fit, and the job process goes on with other jobs.
+   */
+  private async runKind<K extends JobKind>(kind: K, jobId: number, lease: HeldLease, abort: AbortController): Promise<void> {
+    const owner = this.owner.id;
+    const handler: JobHandler<K> = this.handlers[kind];
+    const { touches } = jobContract(kind);
     this.emitState(jobId);
-    const params = this.store.params(jobId);
+    const raw = this.store.storedParams(jobId);
+    const parsed = parseJobParams(kind, raw);
+    if (!parsed.success) {
+      const why = jobContract(kind).explainStaleParams?.(raw) ?? `${zodIssueText(parsed.error)} (queued by another version of the studio? queue it again)`;
+      this.store.finish(jobId, owner, 'failed', `${kind} job ${jobId}: its stored params do not fit this version: ${why}`);
+      this.emitState(jobId);
+      return;
+    }
+    const params = parsed.data;
     const ctx = { project: this.project, jobId, signal: abort.signal };
     const pace = new Pace();
     let lastDataEvent = 0;
     try {
       await handler.prepare?.(ctx, params);
-      for (const item of this.store.pendingItems(jobId)) {
+      for (const stored of this.store.pendingItems(jobId)) {
         if (lease.lost) return; // taken over: the new owner reports on the job from here
         const status = this.store.status(jobId);
         if (status !== 'running') {
@@ -105,23 +125,25 @@ export class JobRunner {
           return; // paused or cancelled from the API: finished items stay, the rest stays pending
         }
         try {
-          const commit = await handler.runItem(ctx, params, item);
-          if (beforeCommitBarrier) await beforeCommitBarrier(jobId, item.seq, abort.signal);
-          this.store.completeItem(jobId, item.seq, commit, owner);
+          const payload = parseJobPayload(kind, stored.payload);
+          if (!payload.success) throw new ItemError(`${kind} item ${stored.seq} (${stored.key}): its stored payload does not fit this version: ${zodIssueText(payload.error)}`);
+          const commit = await handler.runItem(ctx, params, { seq: stored.seq, key: stored.key, payload: payload.data });
+          if (beforeCommitBarrier) await beforeCommitBarrier(jobId, stored.seq, abort.signal);
+          this.store.completeItem(jobId, stored.seq, commit, owner);
         } catch (e) {
           if (e instanceof LeaseLostError || lease.lost) return;
           // A bad item is recorded and skipped; anything else (a bug, a provider failure) fails the item too,
           // with its message, so the job goes on and the user can retry the failed items. A JobFailedError fails
           // the job itself: going on would build on a broken state.
-          const msg = e instanceof ItemError || e instanceof JobFailedError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-          this.store.failItem(jobId, item.seq, msg, owner);
+          const msg = e instanceof ItemError || e instanceof JobFailedError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          this.store.failItem(jobId, stored.seq, msg, owner);
           if (e instanceof JobFailedError) throw e;
         }
         pace.tick(Date.now());
         // At most one refresh hint a second: views re-query, they do not need every item.
-        if (handler.touches && Date.now() - lastDataEvent > 1000) {
+        if (Date.now() - lastDataEvent > 1000) {
           lastDataEvent = Date.now();
-          this.send({ type: 'data', entity: handler.touches });
+          this.send({ type: 'data', entity: touches });
         }
         const c = this.store.counts(jobId);
         const rate = pace.perSec();
@@ -129,7 +151,7 @@ export class JobRunner {
         this.send({
           type: 'progress',
           jobId,
-          progress: { ...c, itemsPerSec: rate, etaSec: rate ? remaining / rate : null, current: item.key },
+          progress: { ...c, itemsPerSec: rate, etaSec: rate ? remaining / rate : null, current: stored.key },
         });
       }
       if (!this.store.finish(jobId, owner, 'completed')) return;
@@ -140,7 +162,7 @@ export class JobRunner {
       await handler.dispose?.();
       // A job may have added many rows: let SQLite refresh its planner statistics so gallery pages keep using
       // their sort indexes (cheap when nothing changed much).
-      this.project.db.pragma('optimize');
+      optimize(this.project.db);
     }
     this.emitState(jobId);
   }

@@ -4,20 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { JobProcessMessage, SupervisorMessage } from './messages';
+import { JobProcessMessage, type SupervisorMessage } from './messages';
 import { openDb } from '../store/db';
 import { projectPaths } from '../project/paths';
-import { JobStore } from './job-store';
+import { JobStore } from '../store/jobs';
 import { LEASE_EXPIRY_MS } from './lease';
 
 /**
- * Finds the job process entry: the bundled JS next to the built main, or the TypeScript source run through tsx
- * (CLI, tests, browser mode from source).
+ * Finds the job process entry: the bundled JS next to the built main (electron-vite and build-cli both emit
+ * `job-process.js` beside the bundle that holds this code), or the TypeScript source, src/main/job-process/index.ts,
+ * run through tsx (CLI, tests, browser mode from source).
  */
 export function jobProcessEntry(): { file: string; execArgv: string[] } {
   const built = path.join(__dirname, 'job-process.js');
   if (fs.existsSync(built)) return { file: built, execArgv: [] };
-  const src = path.resolve(__dirname, 'job-process.ts');
+  const src = path.resolve(__dirname, '../job-process/index.ts');
   // tsx by absolute URL: a bare `--import tsx` resolves from the working folder, which need not be this repo.
   if (fs.existsSync(src)) return { file: src, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
   throw new Error(`job process entry not found next to ${__dirname}`);
@@ -28,7 +29,8 @@ export interface JobProcessHandle {
   readonly pid: number | undefined;
   readonly connected: boolean;
   send(m: SupervisorMessage): void;
-  on(event: 'message', l: (m: JobProcessMessage) => void): void;
+  /** Messages arrive unchecked (another build's process may send anything): the supervisor parses them. */
+  on(event: 'message', l: (m: unknown) => void): void;
   on(event: 'exit', l: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   once(event: 'exit', l: () => void): void;
   kill(signal?: NodeJS.Signals): void;
@@ -79,7 +81,10 @@ export class JobSupervisor {
     const child = this.spawn(this.projectDir);
     this.child = child;
     const pid = child.pid;
-    child.on('message', (m: JobProcessMessage) => {
+    child.on('message', (raw: unknown) => {
+      const parsed = JobProcessMessage.safeParse(raw);
+      if (!parsed.success) return; // not a message this version knows: nothing to act on
+      const m = parsed.data;
       if (m.type === 'fatal') this.lastError = m.error;
       else {
         if (m.type === 'state' || m.type === 'progress') this.lastJobId = m.jobId;
@@ -131,7 +136,7 @@ export class JobSupervisor {
         if (store.failAbandoned(jobId, message, dead)) report(jobId, Date.now());
         runnableLeft = store.nextRunnable({ owner: '', expired }) !== undefined;
       } catch {
-        const waiting = new Set([jobId, ...(db.prepare("SELECT id FROM jobs WHERE status IN ('running', 'queued')").pluck().all() as number[])]);
+        const waiting = new Set([jobId, ...store.runnableIds()]);
         for (const id of waiting) report(id, Date.now());
       }
     } catch {

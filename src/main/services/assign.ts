@@ -1,7 +1,7 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import { JobStore } from '../jobs/job-store';
-import { ASSIGN_LABELS_JOB_KIND, assignItems } from '../pipeline/assign/job';
+import { JobStore } from '../store/jobs';
+import { assignItems, labelsAssignJob } from '../../shared/jobs';
 import { findModel } from '../pipeline/model-roles';
 import { countSelectedLabels } from '../store/neg-labels';
 import type { StudioContext } from './context';
@@ -21,7 +21,7 @@ export function assignHandlers(ctx: StudioContext): Pick<Handlers, 'labels.assig
       }
       const items = assignItems(ids);
       const which = { accepted: 'accepted ', all: '', unlabelled: 'unlabelled ' }[params.scope];
-      const jobId = new JobStore(db).create(ASSIGN_LABELS_JOB_KIND, `Assign negative labels to ${ids.length} ${which}candidate${ids.length === 1 ? '' : 's'}`, params, items);
+      const jobId = new JobStore(db).enqueue(labelsAssignJob.kind, `Assign negative labels to ${ids.length} ${which}candidate${ids.length === 1 ? '' : 's'}`, params, items);
       ctx.wakeJobs();
       return { jobId, candidates: ids.length, items: items.length };
     },

@@ -1,8 +1,8 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { scanSource } from '../pipeline/import/scan';
-import type { ImportItemPayload, ImportParams } from '../pipeline/import/handler';
+import { datasetImportJob, type ParamsOf } from '../../shared/jobs';
 import { classesWithImageCounts, insertClass } from '../store/classes';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { StudioContext } from './context';
@@ -21,12 +21,12 @@ export function datasetHandlers(ctx: StudioContext): Pick<Handlers, 'dataset.imp
         const datasetId = insertDataset(db, { name, kind, sourcePath: scanned.root, sourceJson: JSON.stringify(source), createdAt: Date.now() });
         const classIds = new Map<string, number>();
         scanned.classes.forEach((c, idx) => classIds.set(c, insertClass(db, datasetId, c, idx)));
-        const params: ImportParams = { datasetId, root: scanned.root, ...(paceMs ? { paceMs } : {}) };
+        const params: ParamsOf<typeof datasetImportJob.kind> = { datasetId, root: scanned.root, ...(paceMs ? { paceMs } : {}) };
         const items = scanned.files.map((f) => ({
           key: f.rel,
-          payload: { src: f.src, rel: f.rel, classId: f.className === null ? null : classIds.get(f.className)! } satisfies ImportItemPayload,
+          payload: { src: f.src, rel: f.rel, classId: f.className === null ? null : classIds.get(f.className)! },
         }));
-        const jobId = jobs.create('dataset.import', `Import ${name} (${items.length} files)`, params, items);
+        const jobId = jobs.enqueue(datasetImportJob.kind, `Import ${name} (${items.length} files)`, params, items);
         return { datasetId, jobId };
       })();
       ctx.changed('datasets');

@@ -1,7 +1,8 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import { EvaluationCurves } from '../../shared/api/routes/evaluations';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
+import { evaluateRunJob } from '../../shared/jobs';
 import { evaluationCurvesJson } from '../store/evaluations';
 import { parseJson } from './json';
 import { averageOf, latestEvaluations } from './evaluation-rows';
@@ -9,7 +10,6 @@ import { runDbRow } from './run-rows';
 import type { StudioContext } from './context';
 import { datasetIdsOfKind, datasetsOfKind, datasetsOfKindAmong } from '../store/datasets';
 
-export const EVALUATE_JOB_KIND = 'evaluate.run';
 
 export function evaluationHandlers(ctx: StudioContext): Pick<Handlers, 'evaluation.list' | 'evaluation.curves' | 'evaluate.start'> {
   return {
@@ -38,8 +38,8 @@ export function evaluationHandlers(ctx: StudioContext): Pick<Handlers, 'evaluati
       if (ind === undefined) throw new ApiError('invalid_input', 'no InD test set: import one under Datasets (role: InD test)', [{ path: 'runId', message: 'no InD test set' }]);
       // The zero-shot baseline has nothing trained, so its switches are off whatever was asked.
       const effective = run.kind === 'zero-shot' ? { projection: false, tunedLabels: false } : switches;
-      const jobId = new JobStore(db).create(
-        EVALUATE_JOB_KIND,
+      const jobId = new JobStore(db).enqueue(
+        evaluateRunJob.kind,
         `Evaluate ${run.name} on ${sets.length} OOD set${sets.length === 1 ? '' : 's'}`,
         { runId, indDatasetId: ind, switches: effective },
         sets.map((s) => ({ key: s.name, payload: { oodDatasetId: s.id } })),

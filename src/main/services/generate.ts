@@ -2,18 +2,16 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { GenerateRepeat, GenerateSettings, GenerateSource } from '../../shared/api/routes/generate';
 import type { Db } from '../store/db';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
+import { pendingGenerateItems } from '../store/job-items';
+import { generateCandidatesJob, type PayloadOf } from '../../shared/jobs';
 import { candidatePrompt } from '../pipeline/generate/job-prompt';
 import { findRepeat, sameGeneration } from '../pipeline/generate/repeats';
 import { readLosses, readPreviews } from './candidate-detail';
-import { parseJson } from './json';
 import type { StudioContext } from './context';
 import { countForJob, latestForJob } from '../store/candidates';
 import { indTrainIdsAmong, indTrainIdsOfClasses, selectedIndTrainIds } from '../store/images';
 import { currentPrompt } from '../store/prompts';
-
-/** Job kind the generation stage registers; until it does, the runner fails such a job with 'no handler'. */
-export const GENERATE_JOB_KIND = 'generate.candidates';
 
 /** The usable InD training images a generate (or sharded describe/generate) source names, in id order. */
 export function sourceImages(db: Db, source: GenerateSource): number[] {
@@ -27,11 +25,7 @@ export function sourceImages(db: Db, source: GenerateSource): number[] {
   }
 }
 
-interface ItemPayload {
-  imageId: number;
-  seed: number;
-  promptVersionId: number | null;
-}
+type ItemPayload = PayloadOf<typeof generateCandidatesJob.kind>;
 
 /** The prompt text an item would generate from now; null when it has none (it would fail until its image has one). */
 function itemPrompt(db: Db, settings: GenerateSettings, payload: ItemPayload): string | null {
@@ -44,20 +38,13 @@ function itemPrompt(db: Db, settings: GenerateSettings, payload: ItemPayload): s
 
 /** Items still pending in unfinished generate jobs with the same settings, by key, with the prompt each would use. */
 function pendingItems(db: Db, settings: GenerateSettings): Map<string, { jobId: number; prompt: string | null }> {
-  const rows = db
-    .prepare(
-      `SELECT j.id AS job_id, j.params_json, ji.key, ji.payload_json FROM jobs j JOIN job_items ji ON ji.job_id = j.id
-       WHERE j.kind = ? AND j.status IN ('queued', 'running', 'paused') AND ji.status = 'pending' ORDER BY j.id, ji.seq`,
-    )
-    .all(GENERATE_JOB_KIND) as { job_id: number; params_json: string; key: string; payload_json: string }[];
   const out = new Map<string, { jobId: number; prompt: string | null }>();
   const same = new Map<number, boolean>();
-  for (const r of rows) {
-    if (!same.has(r.job_id)) same.set(r.job_id, sameGeneration(parseJson<{ settings?: unknown }>(r.params_json, {}).settings, settings));
-    if (!same.get(r.job_id) || out.has(r.key)) continue;
-    const p = parseJson<Partial<ItemPayload>>(r.payload_json, {});
-    if (typeof p.imageId !== 'number' || typeof p.seed !== 'number') continue;
-    out.set(r.key, { jobId: r.job_id, prompt: itemPrompt(db, settings, { imageId: p.imageId, seed: p.seed, promptVersionId: p.promptVersionId ?? null }) });
+  for (const r of pendingGenerateItems(db)) {
+    if (!same.has(r.jobId)) same.set(r.jobId, sameGeneration(r.settings, settings));
+    if (!same.get(r.jobId) || out.has(r.key)) continue;
+    if (!r.payload) continue;
+    out.set(r.key, { jobId: r.jobId, prompt: itemPrompt(db, settings, r.payload) });
   }
   return out;
 }
@@ -122,7 +109,7 @@ export function generateHandlers(ctx: StudioContext): Pick<Handlers, 'generate.s
         );
       }
       const title = `Generate ${items.length} candidate${items.length === 1 ? '' : 's'} (${settings.objective}, ${settings.iterations} it, strength ${settings.strength})`;
-      const jobId = new JobStore(db).create(GENERATE_JOB_KIND, title, { settings }, items);
+      const jobId = new JobStore(db).enqueue(generateCandidatesJob.kind, title, { settings }, items);
       ctx.wakeJobs();
       const missing = new Set(withoutPrompt);
       return { jobId, items: items.length, skipped: duplicates.length, withoutPrompt: items.filter((i) => missing.has(i.payload.imageId)).length };

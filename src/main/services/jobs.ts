@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import type { StudioContext } from './context';
 import { jobItems } from './jobs-items';
 

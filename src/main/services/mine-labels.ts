@@ -2,9 +2,11 @@ import { basename, isAbsolute } from 'node:path';
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import type { MinedLabelSet, WordListRecord } from '../../shared/api/routes/mine-labels';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { miningCandidateCount } from '../pipeline/mine-labels/candidate-words';
-import { excludesInDClassNames, fixedItems, MINE_LABELS_JOB_KIND, mineItems, poolOf, poolWordList, type MineLabelsJobParams } from '../pipeline/mine-labels/job';
+import { excludesInDClassNames, fixedItems, labelsMineJob, mineItems, poolOf, type MineLabelsJobParams } from '../../shared/jobs';
+import { lastSelectingMiningJob } from '../store/job-items';
+import { poolWordList } from '../pipeline/mine-labels/pool-word-list';
 import { WordListError, wordListCounts, type WordList } from '../pipeline/mine-labels/word-list';
 import { findModel } from '../pipeline/model-roles';
 import type { Db } from '../store/db';
@@ -65,7 +67,7 @@ export function mineLabelHandlers(ctx: StudioContext): Pick<Handlers, 'labels.mi
         items = mineItems(candidates);
         title = `Mine negative labels: ${candidates.toLocaleString('en-US')} WordNet candidates, keep ${pctText(params.pct)} per part of speech${params.excludeInDClassNames ? ', InD class names excluded' : ''}`;
       }
-      const jobId = new JobStore(db).create(MINE_LABELS_JOB_KIND, title, jobParams, items);
+      const jobId = new JobStore(db).enqueue(labelsMineJob.kind, title, jobParams, items);
       ctx.wakeJobs();
       return { jobId, candidates, items: items.length };
     },
@@ -78,15 +80,9 @@ export function mineLabelHandlers(ctx: StudioContext): Pick<Handlers, 'labels.mi
  * finished most recently, with the options it was queued with.
  */
 export function minedLabelSet(db: Db): MinedLabelSet | null {
-  const row = db
-    .prepare(
-      `SELECT j.id, j.params_json AS params, ji.finished_at AS at FROM jobs j JOIN job_items ji ON ji.job_id = j.id
-       WHERE j.kind = ? AND ji.status = 'done' AND ji.seq = (SELECT max(seq) FROM job_items WHERE job_id = j.id)
-       ORDER BY ji.finished_at DESC, j.id DESC LIMIT 1`,
-    )
-    .get(MINE_LABELS_JOB_KIND) as { id: number; params: string; at: number | null } | undefined;
+  const row = lastSelectingMiningJob(db);
   if (!row) return null;
-  const p = JSON.parse(row.params) as MineLabelsJobParams;
+  const p = row.params;
   const pool = poolOf(p);
   const selected = { noun: 0, adj: 0 };
   for (const r of selectedCountsByPos(db)) selected[r.pos] = r.n;

@@ -2,7 +2,8 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 import { fitElements, type PromptImage, type PromptScope, type PromptVersion } from '../../shared/api/routes/prompts';
 import type { Db } from '../store/db';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
+import { describeImagesJob } from '../../shared/jobs';
 import { decodeCursor, encodeCursor } from './cursor';
 import { parseJson } from './json';
 import type { StudioContext } from './context';
@@ -112,8 +113,8 @@ export function promptHandlers(ctx: StudioContext): Pick<Handlers, 'prompt.image
       const { db } = ctx.project();
       const known = countExisting(db, imageIds);
       if (known !== new Set(imageIds).size) throw new ApiError('not_found', `${new Set(imageIds).size - known} of the selected images do not exist`);
-      const jobId = new JobStore(db).create(
-        'describe.images',
+      const jobId = new JobStore(db).enqueue(
+        describeImagesJob.kind,
         `Describe ${imageIds.length} image${imageIds.length === 1 ? '' : 's'} (VLM)`,
         {},
         imageIds.map((id) => ({ key: String(id), payload: { imageId: id } })),

@@ -4,6 +4,7 @@ import { countEvaluatedSets } from '../store/evaluations';
 import { getRun, type RunRow } from '../store/runs';
 import { ApiError } from '../../shared/api/errors';
 import { averageOf, latestEvaluations } from './evaluation-rows';
+import { latestTrainingJobOfRun } from '../store/job-items';
 
 export type RunDbRow = RunRow;
 
@@ -11,7 +12,7 @@ const KINDS: readonly string[] = ['zero-shot', 'projection', 'labels'];
 
 /** The job that trains or evaluates a run carries its id in its params. */
 export function runJobId(db: Db, runId: number): number | null {
-  return (db.prepare("SELECT id FROM jobs WHERE kind LIKE 'train.%' AND json_extract(params_json, '$.runId') = ? ORDER BY id DESC LIMIT 1").pluck().get(runId) as number | undefined) ?? null;
+  return latestTrainingJobOfRun(db, runId);
 }
 
 export function runDbRow(db: Db, id: number): RunDbRow {

@@ -7,7 +7,8 @@ import type { MetricSeries } from '../../shared/api/routes/runs';
 import type { Db } from '../store/db';
 import { metricNames, metricPoints } from '../store/run-metrics';
 import { firstRunIdOfKind, insertRun, markRunCancelled, markRunQueued, runIdsNewestFirst, setRunDataJson } from '../store/runs';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
+import { trainLabelsJob, trainProjectionJob } from '../../shared/jobs';
 import { generationSwitches } from './generation-switches';
 import { parseRecord } from './json';
 import { runDbRow, runJobId, toRun } from './run-rows';
@@ -90,7 +91,11 @@ export function runHandlers(ctx: StudioContext): Pick<Handlers, 'run.list' | 'ru
         const runId = insertRun(db, { kind: config.stage, name, configJson: JSON.stringify(config), seed, status: 'queued', createdAt: now });
         setRunDataJson(db, runId, JSON.stringify(snapshotData(db, paths.runs, runId)));
         const items = Array.from({ length: config.epochs }, (_, e) => ({ key: `epoch ${e + 1}/${config.epochs}`, payload: { epoch: e + 1 } }));
-        const jobId = new JobStore(db).create(`train.${config.stage}`, `Train ${config.stage === 'projection' ? 'projection (stage 1)' : 'label features (stage 2)'}: ${name}`, { runId, seed, config }, items);
+        const jobs = new JobStore(db);
+        const jobId =
+          config.stage === 'projection'
+            ? jobs.enqueue(trainProjectionJob.kind, `Train projection (stage 1): ${name}`, { runId, seed, config }, items)
+            : jobs.enqueue(trainLabelsJob.kind, `Train label features (stage 2): ${name}`, { runId, seed, config }, items);
         return { runId, jobId };
       })();
       ctx.changed('runs');

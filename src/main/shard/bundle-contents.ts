@@ -2,23 +2,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { projectPaths } from '../project/paths';
 import type { Db } from '../store/db';
+import { readJobCopy, type JobCopy, type JobItemCopy } from '../store/job-items';
 import { insideRoot } from './create-bundle';
 import { canonicalJson, type BundleManifest } from './manifest';
 import type { PromptVersionRow } from '../store/prompts';
 import { allCachedFeatures, candidatesOfJob, newPromptVersions, type CachedFeatureRow, type CandidateRecord } from '../store/shard-rows';
 
-type Row = Record<string, unknown>;
 
-export interface JobRow {
-  kind: string;
-  title: string;
-  params_json: string;
-  status: string;
-  error: string | null;
-  created_at: number;
-  started_at: number | null;
-  status_at: number;
-}
+export type JobRow = JobCopy;
 
 export interface PreviewRef {
   iteration: number;
@@ -29,7 +20,7 @@ export interface PreviewRef {
 /** Everything a bundle brings to its project, read once: what merge writes and what its content hash covers. */
 export interface BundleContents {
   job: JobRow;
-  items: Row[];
+  items: JobItemCopy[];
   /** New prompt versions only (the inherited ones are the parent's own rows). */
   promptVersions: PromptVersionRow[];
   candidates: CandidateRecord[];
@@ -53,15 +44,15 @@ function sha256File(file: string): string {
  * refused: merging half a shard would make the rest look done.
  */
 export function readBundleContents(bundleDir: string, db: Db, m: BundleManifest): BundleContents {
-  const job = db.prepare('SELECT kind, title, params_json, status, error, created_at, started_at, status_at FROM jobs WHERE id = ?').get(m.jobId) as JobRow | undefined;
-  if (!job) throw new Error(`bundle ${m.bundleId} (${bundleDir}) has no job ${m.jobId}: it is damaged`);
-  const pending = db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND status = 'pending'").pluck().get(m.jobId) as number;
-  const total = db.prepare('SELECT count(*) FROM job_items WHERE job_id = ?').pluck().get(m.jobId) as number;
+  const copy = readJobCopy(db, m.jobId);
+  if (!copy) throw new Error(`bundle ${m.bundleId} (${bundleDir}) has no job ${m.jobId}: it is damaged`);
+  const { job, items } = copy;
+  const pending = items.filter((i) => i.status === 'pending').length;
+  const total = items.length;
   const rerun = `rerun \`synood ${m.stage} --shard ${m.index}/${m.count}\` with the same options to finish it, then merge`;
   if (job.status === 'failed') throw new Error(`bundle ${m.bundleId} (${bundleDir}): its job failed (${job.error ?? 'no reason'}); ${rerun}`);
   if (pending > 0 || job.status !== 'completed') throw new Error(`bundle ${m.bundleId} (${bundleDir}) is unfinished: ${pending} of ${total} items pending; ${rerun}`);
 
-  const items = db.prepare('SELECT seq, key, payload_json, status, error, attempts, finished_at FROM job_items WHERE job_id = ? ORDER BY seq').all(m.jobId) as Row[];
   const promptVersions = newPromptVersions(db, m.inheritedPromptVersionIds);
   const candidates = candidatesOfJob(db, m.jobId);
   const featureCache = allCachedFeatures(db);

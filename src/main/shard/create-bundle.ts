@@ -2,16 +2,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { linkOrCopyAtomic } from '../files/atomic';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { createProject } from '../project/project';
 import type { Db } from '../store/db';
-import { copyRows, inList } from './copy-rows';
 import { writeManifest, type BundleManifest } from './manifest';
 import type { ShardSpec } from './shard-spec';
 import type { ShardPlan } from './work';
 import { shardWork } from './work';
 import { imageFiles } from '../store/images';
-import { copyDatasetsOfImages, copyImages, copyPromptVersions } from '../store/shard-rows';
+import { copyClassesOfImages, copyDatasetsOfImages, copyImages, copyModels, copyPromptVersions, copySelectedLabels } from '../store/shard-rows';
 
 export interface ParentRef {
   db: Db;
@@ -34,14 +33,12 @@ export function insideRoot(root: string, rel: string): string {
  * (neg-text2img draws from them by position).
  */
 function copyParentRows(parent: Db, bundle: Db, imageIds: number[], promptVersionIds: number[]): void {
-  const ids = inList(imageIds);
-  const datasets = 'id IN (SELECT DISTINCT dataset_id FROM images WHERE id IN (SELECT value FROM json_each(?)))';
   copyDatasetsOfImages(parent, bundle, imageIds);
-  copyRows(parent, bundle, 'classes', `dataset_id IN (SELECT id FROM datasets WHERE ${datasets}) ORDER BY id`, [ids]);
+  copyClassesOfImages(parent, bundle, imageIds);
   copyImages(parent, bundle, imageIds);
   copyPromptVersions(parent, bundle, promptVersionIds);
-  copyRows(parent, bundle, 'models', '1 ORDER BY id');
-  copyRows(parent, bundle, 'neg_labels', 'selected = 1 ORDER BY id');
+  copyModels(parent, bundle);
+  copySelectedLabels(parent, bundle);
 }
 
 /** The image files (and their thumbnails) at the same project-relative paths: hard links where the filesystem allows. */
@@ -70,7 +67,8 @@ export function createBundle(parent: ParentRef, bundleDir: string, plan: ShardPl
   try {
     const jobId = project.db.transaction(() => {
       copyParentRows(parent.db, project.db, work.imageIds, work.promptVersionIds);
-      return new JobStore(project.db).create(work.jobKind, work.title, work.params, work.items);
+      const jobs = new JobStore(project.db);
+      return work.stage === 'describe' ? jobs.enqueue(work.jobKind, work.title, work.params, work.items) : jobs.enqueue(work.jobKind, work.title, work.params, work.items);
     })();
     copyImageFiles(parent, project.paths.root, work.imageIds);
     manifest = {

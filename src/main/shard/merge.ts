@@ -9,6 +9,7 @@ import { readManifest, type BundleManifest } from './manifest';
 import { allImageKeys, imageKey } from '../store/images';
 import { insertVersion, nextVersion } from '../store/prompts';
 import { insertCandidateColumns, insertCachedFeatureIfMissing } from '../store/shard-rows';
+import { insertJobCopy } from '../store/job-items';
 
 export interface MergeCounts {
   candidates: number;
@@ -79,14 +80,7 @@ function alreadyMerged(m: BundleManifest, bundleDir: string, rec: ShardMergeReco
 
 /** All rows of one bundle, in one transaction: the job (with its items), new prompt versions, candidates, the record. */
 function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleContents, counts: MergeCounts, now: number): number {
-  const jobId = Number(
-    db
-      .prepare('INSERT INTO jobs (kind, title, params_json, status, error, created_at, started_at, status_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(c.job.kind, `${c.job.title} · merged from bundle ${m.bundleId.slice(0, 8)}`, c.job.params_json, c.job.status, c.job.error, c.job.created_at, c.job.started_at, c.job.status_at)
-      .lastInsertRowid,
-  );
-  const item = db.prepare('INSERT INTO job_items (job_id, seq, key, payload_json, status, error, attempts, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const it of c.items) item.run(jobId, it.seq, it.key, it.payload_json, it.status, it.error, it.attempts, it.finished_at);
+  const jobId = insertJobCopy(db, c.job, `${c.job.title} · merged from bundle ${m.bundleId.slice(0, 8)}`, c.items);
 
   // New versions go after whatever the project has now (edits made while the shard ran stay in the history).
   const versionIds = new Map<number, number>(m.inheritedPromptVersionIds.map((id) => [id, id]));

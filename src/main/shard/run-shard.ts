@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobProgress } from '../../shared/api/jobs';
-import { JobStore } from '../jobs/job-store';
+import { JobStore } from '../store/jobs';
 import { projectPaths } from '../project/paths';
 import { Studio } from '../root';
 import { openDb } from '../store/db';

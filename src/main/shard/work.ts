@@ -1,24 +1,28 @@
 import { GenerateSettings, type GenerateSource } from '../../shared/api/routes/generate';
 import { sourceImages } from '../services/generate';
 import type { Db } from '../store/db';
+import { describeImagesJob, generateCandidatesJob, type JobKind, type ParamsOf, type PayloadOf } from '../../shared/jobs';
 import { ownsImage, type ShardSpec, type ShardStage } from './shard-spec';
 import { currentVersionId } from '../store/prompts';
 
 /** What a sharded run does, the same for every shard of the run (written into each bundle's manifest). */
 export type ShardPlan = { stage: 'generate'; source: GenerateSource; settings: GenerateSettings } | { stage: 'describe'; source: GenerateSource };
 
-/** One shard's part of the plan: the job the bundle runs, in the shape the studio's own services queue it. */
-export interface ShardWork {
-  stage: ShardStage;
-  jobKind: string;
+/** The job a shard's bundle runs, typed by its contract. */
+interface ShardJob<S extends ShardStage, K extends JobKind> {
+  stage: S;
+  jobKind: K;
   title: string;
-  params: unknown;
-  items: { key: string; payload: unknown }[];
+  params: ParamsOf<K>;
+  items: { key: string; payload: PayloadOf<K> }[];
   /** The source images the items read (each one's rows and file go into the bundle). */
   imageIds: number[];
   /** The prompt versions generate items were pinned to (copied into the bundle with their ids). */
   promptVersionIds: number[];
 }
+
+/** One shard's part of the plan: the job the bundle runs, in the shape the studio's own services queue it. */
+export type ShardWork = ShardJob<'describe', typeof describeImagesJob.kind> | ShardJob<'generate', typeof generateCandidatesJob.kind>;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -31,7 +35,7 @@ export function shardWork(db: Db, plan: ShardPlan, spec: ShardSpec): ShardWork {
   if (plan.stage === 'describe') {
     return {
       stage: 'describe',
-      jobKind: 'describe.images',
+      jobKind: describeImagesJob.kind,
       title: `Describe ${plural(imageIds.length, 'image')} (${part})`,
       params: {},
       items: imageIds.map((imageId) => ({ key: String(imageId), payload: { imageId } })),
@@ -52,7 +56,7 @@ export function shardWork(db: Db, plan: ShardPlan, spec: ShardSpec): ShardWork {
   });
   return {
     stage: 'generate',
-    jobKind: 'generate.candidates',
+    jobKind: generateCandidatesJob.kind,
     title: `Generate ${plural(items.length, 'candidate')} (${settings.objective}, ${settings.iterations} it, strength ${settings.strength}; ${part})`,
     params: { settings },
     items,

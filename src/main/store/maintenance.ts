@@ -4,3 +4,8 @@ import type { Db } from './db';
 export function analyze(db: Db): void {
   db.exec('ANALYZE');
 }
+
+/** Lets SQLite refresh its planner statistics where they went stale (cheap when little changed): after each job. */
+export function optimize(db: Db): void {
+  db.pragma('optimize');
+}

@@ -26,6 +26,22 @@ export function copyDatasetsOfImages(parent: Db, bundle: Db, imageIds: readonly 
   return copyRows(parent, bundle, 'datasets', 'id IN (SELECT DISTINCT dataset_id FROM images WHERE id IN (SELECT value FROM json_each(?)))', [inList(imageIds)]);
 }
 
+/** ALL classes of these images' datasets (the source-class probability is a softmax over every class). */
+export function copyClassesOfImages(parent: Db, bundle: Db, imageIds: readonly number[]): number {
+  const datasets = 'id IN (SELECT DISTINCT dataset_id FROM images WHERE id IN (SELECT value FROM json_each(?)))';
+  return copyRows(parent, bundle, 'classes', `dataset_id IN (SELECT id FROM datasets WHERE ${datasets}) ORDER BY id`, [inList(imageIds)]);
+}
+
+/** Every registered model (paths are absolute: a cluster shares them read-only). */
+export function copyModels(parent: Db, bundle: Db): number {
+  return copyRows(parent, bundle, 'models', '1 ORDER BY id');
+}
+
+/** The selected negative labels (neg-text2img draws from them by position). */
+export function copySelectedLabels(parent: Db, bundle: Db): number {
+  return copyRows(parent, bundle, 'neg_labels', 'selected = 1 ORDER BY id');
+}
+
 export function copyImages(parent: Db, bundle: Db, imageIds: readonly number[]): number {
   return copyRows(parent, bundle, 'images', 'id IN (SELECT value FROM json_each(?)) ORDER BY id', [inList(imageIds)]);
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { JobKind } from '../jobs';
+
+export { JobKind };
 
 /** Job status as a timestamped discriminated union: the UI can tell when each state began. Times are ms since epoch. */
 export const JobState = z.discriminatedUnion('status', [
@@ -22,13 +25,9 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-/** Every job kind the job process runs (src/main/jobs/registry.ts maps each to its handler). */
-export const JobKind = z.enum(['dataset.import', 'describe.images', 'generate.candidates', 'labels.mine', 'labels.assign', 'train.projection', 'train.labels', 'evaluate.run']);
-export type JobKind = z.infer<typeof JobKind>;
-
 export const Job = z.object({
   id: z.number().int(),
-  kind: z.string(),
+  kind: JobKind,
   title: z.string(),
   state: JobState,
   progress: JobProgress,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AssignLabelsParams } from '../../../shared/api/routes/assign';
+import { labelsAssignJob } from '../../../shared/jobs';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { assignNegativeLabels, fillTemplate, matrix, negLabelScore, NEGLABEL_CLASS_TEMPLATE, type Matrix } from '../../ood';
 import { insertModelAssignment } from '../../store/label-assignments';
@@ -9,23 +9,6 @@ import { openProjectClip } from '../mine-labels/project-clip';
 import { groupCountFor, labelFeatures, selectedNegatives } from '../mine-labels/selected-negatives';
 import { TextFeatureMemo } from '../mine-labels/text-features';
 import { candidateFile, setModelLabel, setNeglabelScore } from '../../store/candidates';
-
-export const ASSIGN_LABELS_JOB_KIND = 'labels.assign';
-/** Candidates per job item (one image-encoder batch or two). */
-export const ASSIGN_BATCH = 64;
-
-export interface AssignItem {
-  candidateIds: number[];
-}
-
-export function assignItems(candidateIds: number[]): { key: string; payload: AssignItem }[] {
-  const items: { key: string; payload: AssignItem }[] = [];
-  for (let i = 0; i < candidateIds.length; i += ASSIGN_BATCH) {
-    const ids = candidateIds.slice(i, i + ASSIGN_BATCH);
-    items.push({ key: `candidates ${ids[0]}–${ids[ids.length - 1]}`, payload: { candidateIds: ids } });
-  }
-  return items;
-}
 
 interface AssignState {
   encoder: ClipEncoder;
@@ -42,9 +25,8 @@ let state: AssignState | null = null;
  * selected negative labels only, recorded in label_assignments and, unless a curator relabelled it, on the
  * candidate itself. Its grouped NegLabel score (§4) is stored too, so curators can sort by it.
  */
-export const assignLabelsHandler: JobHandler<AssignLabelsParams, AssignItem> = {
-  kind: ASSIGN_LABELS_JOB_KIND,
-  touches: 'candidates',
+export const assignLabelsHandler: JobHandler<typeof labelsAssignJob.kind> = {
+  kind: labelsAssignJob.kind,
   async prepare(ctx: JobContext) {
     const db = ctx.project.db;
     const { encoder } = await openProjectClip(ctx.project);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
+import { describeImagesJob } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
 import { fitElements } from '../../../shared/api/routes/prompts';
@@ -11,12 +12,6 @@ import { stageImage } from './job-image';
 import type { Describer } from './types';
 import { VlmDescriber } from './vlm-describer';
 import { insertVersion, nextVersion } from '../../store/prompts';
-
-/** What services/prompts.ts queues: no parameters, one item per image. */
-export type DescribeParams = Record<string, never>;
-export interface DescribeItemPayload {
-  imageId: number;
-}
 
 interface Loaded {
   describer: Describer;
@@ -43,14 +38,13 @@ async function loadDescriber(db: Db): Promise<Loaded> {
 }
 
 /**
- * Job kind 'describe.images': each item describes one InD image and appends a NEW prompt version (author
+ * Implements describeImagesJob: each item describes one InD image and appends a NEW prompt version (author
  * 'model'), so earlier versions, human edits included, stay in the history; the newest is the current one.
  */
-function createDescribeHandler(): JobHandler<DescribeParams, DescribeItemPayload> {
+function createDescribeHandler(): JobHandler<typeof describeImagesJob.kind> {
   let loaded: Loaded | null = null;
   return {
-    kind: 'describe.images',
-    touches: 'prompts',
+    kind: describeImagesJob.kind,
     async prepare(ctx) {
       loaded = await loadDescriber(ctx.project.db);
     },

@@ -1,26 +1,21 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../../files/atomic';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
+import { evaluateRunJob, type ParamsOf } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
 import { insertEvaluation } from '../../store/evaluations';
 import { downsampleCurve, evaluateOodSets, rocCurve, scoreHistogram } from '../../ood';
 import type { EvaluationCurves } from '../../../shared/api/routes/evaluations';
 import type { ClipEncoder } from '../features';
 import { openProjectClip } from '../mine-labels/project-clip';
-import { resolveTuning, type RequestedSwitches, type ResolvedTuning } from './job-tuned';
+import { resolveTuning, type ResolvedTuning } from './job-tuned';
 import { scoringTexts, type ScoringTexts } from './job-text-inputs';
 import { synoodScore } from './synood-score';
 import { datasetOfKind, datasetsOfKind } from '../../store/datasets';
 import { usablePathsOfDataset } from '../../store/images';
 
-export const EVALUATE_RUN_JOB_KIND = 'evaluate.run';
-
 /** What src/main/services/evaluations.ts queues: one item per OOD set, payload { oodDatasetId }. */
-export interface EvaluateParams {
-  runId: number;
-  indDatasetId?: number;
-  switches: RequestedSwitches;
-}
+type EvaluateParams = ParamsOf<typeof evaluateRunJob.kind>;
 
 /** Every score of one evaluation item, kept beside the run for re-analysis outside the studio. */
 export function evaluationScoresFile(runsDir: string, runId: number, jobId: number, oodDatasetId: number): string {
@@ -53,9 +48,8 @@ function score(s: Pick<EvalState, 'texts' | 'tuning'>, images: Float32Array): Fl
  * 'evaluate.run' (docs/METHOD.md §8): InD test scores once per job start, then per OOD set its scores, AUROC, both
  * FPR95 conventions, AUPR in/out, a ROC curve of at most 1000 points and shared-bin histograms.
  */
-export const evaluateRunHandler: JobHandler<EvaluateParams, { oodDatasetId: number }> = {
-  kind: EVALUATE_RUN_JOB_KIND,
-  touches: 'runs',
+export const evaluateRunHandler: JobHandler<typeof evaluateRunJob.kind> = {
+  kind: evaluateRunJob.kind,
   async prepare(ctx: JobContext, params: EvaluateParams) {
     const db = ctx.project.db;
     const indSets =

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { GenerateSettings } from '../../../shared/api/routes/generate';
+import type { GenerateSettings } from '../../../shared/api/routes/generate';
+import { generateCandidatesJob, type ParamsOf } from '../../../shared/jobs';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { CLASSIFIER_FILES } from '../../models/contracts';
 import type { ProviderName } from '../../onnx';
@@ -20,17 +21,6 @@ import { refuseRepeat } from './repeats';
 import { naturalDiffusionSize } from './job-size';
 import { SourceClassProbability } from './job-source-prob';
 import { insertGenerated } from '../../store/candidates';
-
-/** What services/generate.ts queues: the settings once, one item per (source image, seed). */
-export interface GenerateParams {
-  settings: GenerateSettings;
-}
-export interface GenerateItemPayload {
-  imageId: number;
-  seed: number;
-  /** Pinned when queued; null when the image had no prompt yet. */
-  promptVersionId: number | null;
-}
 
 interface Loaded {
   settings: GenerateSettings;
@@ -73,23 +63,11 @@ async function readSource(image: StageImage): Promise<Buffer> {
   }
 }
 
-/** A job's settings, re-read when it runs: a row written by an older version fails with what changed, not a zod dump. */
-function parseSettings(raw: unknown): GenerateSettings {
-  const parsed = GenerateSettings.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const objective = (raw as { objective?: unknown } | null)?.objective;
-  if (objective === 'energy-eq7-literal') {
-    throw new Error(
-      "this job was queued by an older version with objective 'energy-eq7-literal' (eq. 7 read literally), which pushed images toward InD and was removed; queue a new generation (objective 'energy' is now the energy hinge, docs/METHOD.md §3)",
-    );
-  }
-  const issue = parsed.error.issues[0]!;
-  throw new Error(`this job's settings are not valid for this version: ${issue.path.join('.') || 'settings'}: ${issue.message}`);
-}
-
-async function load(ctx: JobContext, params: GenerateParams): Promise<Loaded> {
+// The settings arrive parsed by the contract (the runner re-reads a job's params when it picks the job up, and
+// fails a row written by an older version with what changed): nothing here re-validates them.
+async function load(ctx: JobContext, params: ParamsOf<typeof generateCandidatesJob.kind>): Promise<Loaded> {
   const { db } = ctx.project;
-  const settings = parseSettings(params.settings);
+  const settings = params.settings;
   const inpainting = requireModel(db, 'inpainting');
   const classifierModel = requireModel(db, 'classifier');
   requireModel(db, 'clip');
@@ -119,16 +97,15 @@ async function load(ctx: JobContext, params: GenerateParams): Promise<Loaded> {
 }
 
 /**
- * Job kind 'generate.candidates' (docs/METHOD.md §3): per item, one candidate from one InD image with the pinned
+ * Implements generateCandidatesJob (docs/METHOD.md §3): per item, one candidate from one InD image with the pinned
  * context prompt and the item's seed; writes the final PNG, its thumbnail and every iteration's preview, and
  * commits the candidates row with the scores curators sort by. A failing item (bad image, no prompt, a
  * provider error or out-of-memory) fails alone; the runner records its message and goes on.
  */
-function createGenerateHandler(): JobHandler<GenerateParams, GenerateItemPayload> {
+function createGenerateHandler(): JobHandler<typeof generateCandidatesJob.kind> {
   let loaded: Loaded | null = null;
   return {
-    kind: 'generate.candidates',
-    touches: 'candidates',
+    kind: generateCandidatesJob.kind,
     async prepare(ctx, params) {
       loaded = await load(ctx, params);
     },

@@ -1,22 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
+import { datasetImportJob } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
 import { importOne, storedRelFor, type ImportOutcome } from './import-item';
 import { hasImageEntry, insertImage } from '../../store/images';
-
-export interface ImportParams {
-  datasetId: number;
-  root: string;
-  /** Milliseconds to wait after each item: lets a user keep a laptop responsive during a long import. */
-  paceMs?: number;
-}
-
-export interface ImportItemPayload {
-  src: string;
-  rel: string;
-  classId: number | null;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,10 +16,9 @@ function earlierEntry(db: Db, datasetId: number, rel: string): boolean {
   return hasImageEntry(db, datasetId, storedRelFor(datasetId, rel), rel);
 }
 
-/** Job kind 'dataset.import': one item per source file; a corrupt file becomes a skipped row with its reason. */
-export const importHandler: JobHandler<ImportParams, ImportItemPayload> = {
-  kind: 'dataset.import',
-  touches: 'images',
+/** Implements datasetImportJob: one item per source file; a corrupt file becomes a skipped row with its reason. */
+export const importHandler: JobHandler<typeof datasetImportJob.kind> = {
+  kind: datasetImportJob.kind,
   async runItem(ctx, params, item) {
     const { rel } = item.payload;
     // A duplicate is skipped before anything is written: importing it again would overwrite the first entry's

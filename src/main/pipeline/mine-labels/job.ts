@@ -1,6 +1,7 @@
-import type { LabelPool, MineLabelsParams, WordListRecord } from '../../../shared/api/routes/mine-labels';
+import { excludesInDClassNames, labelsMineJob, poolOf, type MineLabelsJobParams } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
 import { clearLabelSelection, labelIdAndScore, selectLabelById, selectLabelByWord, upsertScoredLabel } from '../../store/neg-labels';
+import { JobStore } from '../../store/jobs';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { fillTemplate, matrix, quantileSimilarity, type Candidate, type Matrix } from '../../ood';
 import type { ClipEncoder } from '../features';
@@ -10,58 +11,8 @@ import { promptsFor, templateColumn } from './label-templates';
 import { openProjectClip } from './project-clip';
 import { selectByScore } from './selection';
 import { TextFeatureMemo } from './text-features';
-import { readWordList, wordListCandidates, type WordList } from './word-list';
-
-export const MINE_LABELS_JOB_KIND = 'labels.mine';
-/** Candidates scored per job item: small enough that progress moves and a kill loses little. */
-export const MINE_BATCH_WORDS = 512;
-
-/**
- * A labels.mine job's recorded params: the route's params, plus what the API found in a word list when it queued
- * the job. Jobs queued before word lists existed have no `pool` (WordNet) and no `excludeInDClassNames` (they
- * always dropped InD class names): read them through poolOf / excludesInDClassNames.
- */
-export type MineLabelsJobParams = Omit<MineLabelsParams, 'pool' | 'excludeInDClassNames'> & {
-  pool?: LabelPool;
-  excludeInDClassNames?: boolean;
-  wordList?: WordListRecord;
-};
-
-export function poolOf(params: Pick<MineLabelsJobParams, 'pool'>): LabelPool {
-  return params.pool ?? { type: 'wordnet' };
-}
-
-export function excludesInDClassNames(params: Pick<MineLabelsJobParams, 'excludeInDClassNames'>): boolean {
-  return params.excludeInDClassNames ?? true;
-}
-
-/**
- * A batch of candidates [start, end) to score, the closing selection over every stored score, or (a fixed word
- * list) the one item that writes the list as the selected labels.
- */
-export type MineItem = { start: number; end: number } | { select: true } | { fixed: true };
-
-export function mineItems(candidateCount: number): { key: string; payload: MineItem }[] {
-  const items: { key: string; payload: MineItem }[] = [];
-  for (let start = 0; start < candidateCount; start += MINE_BATCH_WORDS) {
-    const end = Math.min(candidateCount, start + MINE_BATCH_WORDS);
-    items.push({ key: `score words ${start + 1}–${end}`, payload: { start, end } });
-  }
-  items.push({ key: 'select per part of speech', payload: { select: true } });
-  return items;
-}
-
-export function fixedItems(labels: number): { key: string; payload: MineItem }[] {
-  return [{ key: `use the ${labels.toLocaleString('en-US')} listed labels as the negative labels`, payload: { fixed: true } }];
-}
-
-/**
- * The word list of a file pool, validated against the project's InD classes (throws WordListError, which names
- * the file and lines). Both the API (before queueing) and the job (before writing) call it.
- */
-export function poolWordList(db: Db, pool: Extract<LabelPool, { type: 'file' }>): WordList {
-  return readWordList(pool.path, { classNames: indTrainClasses(db).names, mode: pool.mode });
-}
+import { poolWordList } from './pool-word-list';
+import { wordListCandidates } from './word-list';
 
 interface Scorer {
   encoder: ClipEncoder;
@@ -84,9 +35,8 @@ let state: MiningState | null = null;
  * speech as selected. Scores are upserted per (word, pos), so label ids stay stable across re-minings.
  * The candidates are WordNet's or a word list's; a fixed word list skips scoring and is selected as it is.
  */
-export const mineLabelsHandler: JobHandler<MineLabelsJobParams, MineItem> = {
-  kind: MINE_LABELS_JOB_KIND,
-  touches: 'labels',
+export const mineLabelsHandler: JobHandler<typeof labelsMineJob.kind> = {
+  kind: labelsMineJob.kind,
   async prepare(ctx: JobContext, params: MineLabelsJobParams) {
     state = null;
     const classes = indTrainClasses(ctx.project.db);
@@ -137,7 +87,7 @@ export const mineLabelsHandler: JobHandler<MineLabelsJobParams, MineItem> = {
 function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningState, seq: number) {
   const db = ctx.project.db;
   // Scores of an earlier mining may still sit in the table; selecting is only sound once this job scored every batch.
-  const unscored = db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND seq != ? AND status != 'done'").pluck().get(ctx.jobId, seq) as number;
+  const unscored = new JobStore(db).unfinishedItemsBesides(ctx.jobId, seq);
   if (unscored > 0) throw new ItemError(`${unscored} candidate batch${unscored === 1 ? ' has' : 'es have'} not been scored (failed or pending): retry them, then this selection`);
   const rows = s.candidates.map((c) => labelIdAndScore(db, c.word, c.pos));
   const missing = rows.findIndex((r) => r?.mining_score === null || r === undefined);

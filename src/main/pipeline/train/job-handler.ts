@@ -1,8 +1,9 @@
 import type { Db } from '../../store/db';
 import { putMetric } from '../../store/run-metrics';
 import { markRunCompleted, runDataJson, setRunCheckpoint } from '../../store/runs';
-import { ItemError, JobFailedError, type JobContext, type JobHandler } from '../../jobs/handler';
+import { ItemError, JobFailedError, type JobContext } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
+import type { ParamsOf, trainLabelsJob, trainProjectionJob } from '../../../shared/jobs';
 import type { ClipEncoder } from '../features';
 import { openProjectClip } from '../mine-labels/project-clip';
 import { TextFeatureMemo } from '../mine-labels/text-features';
@@ -12,8 +13,12 @@ import { runFiles, runRelative } from './job-paths';
 import { markRunFailed, markRunStarted } from './job-run-row';
 import { TrainingDivergedError, type StepMetrics } from './training-loop';
 
-/** What runs.ts queues: one item per epoch, payload { epoch } (1-based). */
-export interface TrainJobParams<C> {
+/** The two fine-tuning kinds; runs.ts queues one item per epoch, payload { epoch } (1-based). */
+export type TrainKind = typeof trainProjectionJob.kind | typeof trainLabelsJob.kind;
+/** A stage's config as its contract parses it. */
+export type StageConfig<K extends TrainKind> = K extends typeof trainProjectionJob.kind ? ParamsOf<typeof trainProjectionJob.kind>['config'] : ParamsOf<typeof trainLabelsJob.kind>['config'];
+/** What both training contracts' params have in common, with the stage's own config. */
+interface TrainParams<C> {
   runId: number;
   seed: number;
   config: C;
@@ -28,8 +33,8 @@ export interface LoadedStage<D> {
 }
 
 /** The parts that differ between the two fine-tuning stages. */
-export interface TrainingStage<C extends { epochs: number; batchSize: number }, D> {
-  kind: string;
+export interface TrainingStage<K extends TrainKind, C extends { epochs: number; batchSize: number }, D> {
+  kind: K;
   load(project: OpenProject, runId: number, encoder: ClipEncoder, texts: TextFeatureMemo): Promise<LoadedStage<D>>;
   numSamples(data: D): number;
   train(data: D, config: C, seed: number, hooks: EpochHooks): Promise<unknown>;
@@ -52,12 +57,11 @@ function writeMetrics(db: Db, runId: number, steps: StepMetrics[]): void {
  * each item trains one epoch from the run's checkpoint, the last one writes the trained weights and completes the
  * run. A diverged step fails the run with its reason and keeps the earlier checkpoints.
  */
-export function trainingJobHandler<C extends { epochs: number; batchSize: number }, D>(stage: TrainingStage<C, D>): JobHandler<TrainJobParams<C>, { epoch: number }> {
+export function trainingJobHandler<K extends TrainKind, C extends { epochs: number; batchSize: number }, D>(stage: TrainingStage<K, C, D>) {
   let loaded: LoadedStage<D> | null = null;
   return {
     kind: stage.kind,
-    touches: 'runs',
-    async prepare(ctx: JobContext, params: TrainJobParams<C>) {
+    async prepare(ctx: JobContext, params: TrainParams<C>) {
       const { db } = ctx.project;
       let clip: Awaited<ReturnType<typeof openProjectClip>> | undefined;
       try {
@@ -72,7 +76,7 @@ export function trainingJobHandler<C extends { epochs: number; batchSize: number
         await clip?.encoder.release();
       }
     },
-    async runItem(ctx, params, item) {
+    async runItem(ctx: JobContext, params: TrainParams<C>, item: { seq: number; key: string; payload: { epoch: number } }): Promise<(db: Db) => void> {
       const { db, paths } = ctx.project;
       const { runId, config } = params;
       const data = loaded!;

@@ -1,16 +1,14 @@
-import type { z } from 'zod';
-import type { ProjectionConfig } from '../../../shared/api/routes/runs';
+import { trainProjectionJob } from '../../../shared/jobs';
 import { loadProjectionData } from './job-data';
 import { granularity } from './cosine-schedule';
-import { trainingJobHandler } from './job-handler';
+import { trainingJobHandler, type StageConfig } from './job-handler';
+import type { JobHandler } from '../../jobs/handler';
 import { writeProjectionFile } from './job-weights';
 import { trainProjection, type ProjectionTrainingData } from './projection-trainer';
 
-type Config = z.infer<typeof ProjectionConfig>;
-
 /** 'train.projection' (docs/METHOD.md §6): the residual projection after the frozen image encoder. */
-export const trainProjectionHandler = trainingJobHandler<Config, ProjectionTrainingData>({
-  kind: 'train.projection',
+export const trainProjectionHandler: JobHandler<typeof trainProjectionJob.kind> = trainingJobHandler<typeof trainProjectionJob.kind, StageConfig<typeof trainProjectionJob.kind>, ProjectionTrainingData>({
+  kind: trainProjectionJob.kind,
   load: loadProjectionData,
   numSamples: (d) => d.targets.length,
   train: (data, c, seed, hooks) => trainProjection(data, { epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, etaMin: c.minLr, weightDecay: c.weightDecay, schedule: granularity(c.lrSchedule), seed, ...hooks }),

@@ -1,22 +1,12 @@
-import type { ApiEvent, DataEntity, JobKind, StudioApi } from '../../../shared/api';
+import type { ApiEvent, DataEntity, StudioApi } from '../../../shared/api';
+import { findJobContract } from '../../../shared/jobs';
 
 /**
- * What each job kind writes, as the views that show it subscribe to it (useLive entities, data.changed listeners).
- * Typed over every JobKind, so a new kind cannot be added without saying which views it refreshes.
+ * What each job kind writes, as the views that show it subscribe to it (useLive entities, data.changed listeners):
+ * its contract's `refreshes`, so a new kind cannot be added without saying which views it refreshes.
  */
-export const JOB_TOUCHES: Record<JobKind, readonly DataEntity[]> = {
-  'dataset.import': ['datasets', 'images'],
-  'describe.images': ['prompts'],
-  'generate.candidates': ['candidates'],
-  'labels.mine': ['labels'],
-  'labels.assign': ['candidates', 'labels'],
-  'train.projection': ['runs'],
-  'train.labels': ['runs'],
-  'evaluate.run': ['runs'],
-};
-
 export function touchedBy(kind: string): readonly DataEntity[] {
-  return (JOB_TOUCHES as Record<string, readonly DataEntity[] | undefined>)[kind] ?? [];
+  return findJobContract(kind)?.refreshes ?? [];
 }
 
 /**

@@ -4,6 +4,7 @@ import { GUIDANCE_OBJECTIVES, OBJECTIVE_INFO, SETTING_ORIGINS, GenerateSettings,
 import { useApi, useApiEvents, useLive } from '../api/context';
 import { useIndClasses } from '../api/use-ind-classes';
 import { useJobs } from '../api/use-jobs';
+import { generateCandidatesJob } from '../../../shared/jobs';
 import type { PageId } from '../navigation';
 import { JobRow } from '../components/JobsStrip';
 import { EmptyState } from '../components/EmptyState';
@@ -372,7 +373,7 @@ function LatestFailures({ job }: { job: Job }) {
 
 export function GeneratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) {
   const classes = useIndClasses();
-  const jobs = (useJobs(100) ?? []).filter((j) => j.kind === 'generate.candidates');
+  const jobs = (useJobs(100) ?? []).filter((j) => j.kind === generateCandidatesJob.kind);
   const current = jobs.find((j) => j.state.status === 'running') ?? jobs.find((j) => ['queued', 'paused'].includes(j.state.status)) ?? jobs[0];
   if (classes && classes.length === 0)
     return <EmptyState text="Generation starts from in-distribution training images. Import an ImageFolder with the role 'InD train' first." action="Go to Datasets" onAction={() => onNavigate('datasets')} />;

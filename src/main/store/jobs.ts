@@ -1,6 +1,7 @@
-import type { Db } from '../store/db';
+import type { Db } from './db';
 import type { Job, JobProgress, JobState, JobStatus } from '../../shared/api/jobs';
 import { ApiError } from '../../shared/api/errors';
+import { findJobContract, jobContract, zodIssueText, type JobKind, type ParamsOf, type PayloadOf } from '../../shared/jobs';
 
 interface JobRow {
   id: number;
@@ -40,10 +41,32 @@ export class LeaseLostError extends Error {
 const LEASE_FREE = '(lease_owner IS NULL OR lease_owner = @owner OR lease_at < @expired)';
 const NO_LEASE = 'lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_kind = NULL, lease_at = NULL';
 
-export interface JobItem {
+/** A pending item as stored: its payload is parsed with the job's contract by whoever runs it. */
+export interface StoredJobItem {
   seq: number;
   key: string;
   payload: unknown;
+}
+
+/** An item as the queueing service builds it, typed by the kind's contract. */
+export interface NewJobItem<K extends JobKind> {
+  key: string;
+  payload: PayloadOf<K>;
+}
+
+/** A JSON column read back; a cell that is not JSON reads as `undefined`, which no contract accepts. */
+function readJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toKind(id: number, kind: string): JobKind {
+  const c = findJobContract(kind);
+  if (!c) throw new ApiError('conflict', `job ${id} is of kind '${kind}', which this version of the studio does not know`);
+  return c.kind;
 }
 
 function toState(r: JobRow): JobState {
@@ -67,7 +90,22 @@ function toState(r: JobRow): JobState {
 export class JobStore {
   constructor(private readonly db: Db) {}
 
-  create(kind: string, title: string, params: unknown, items: { key: string; payload?: unknown }[]): number {
+  /**
+   * Queues a job of `kind`: its params and every item's payload are checked against the kind's contract first, so
+   * nothing is inserted for a request the job process would refuse. What is stored is what the caller passed.
+   */
+  enqueue<K extends JobKind>(kind: K, title: string, params: ParamsOf<K>, items: readonly NewJobItem<K>[]): number {
+    const contract = jobContract(kind);
+    const p = contract.params.safeParse(params);
+    if (!p.success) throw new ApiError('invalid_input', `${kind} job params are invalid: ${zodIssueText(p.error)}`, [{ path: p.error.issues[0]?.path.join('.') ?? '', message: p.error.issues[0]?.message ?? 'invalid' }]);
+    items.forEach((it, seq) => {
+      const r = contract.payload.safeParse(it.payload);
+      if (!r.success) throw new ApiError('invalid_input', `${kind} job item ${seq} (${it.key}) has an invalid payload: ${zodIssueText(r.error)}`);
+    });
+    return this.insert(kind, title, params, items);
+  }
+
+  private insert(kind: string, title: string, params: unknown, items: readonly { key: string; payload: unknown }[]): number {
     const now = Date.now();
     return this.db.transaction(() => {
       const id = Number(
@@ -86,8 +124,9 @@ export class JobStore {
     return r;
   }
 
-  params<T>(id: number): T {
-    return JSON.parse(this.row(id).params_json) as T;
+  /** The stored params as JSON (undefined when the cell is not JSON): the runner parses them with the kind's contract. */
+  storedParams(id: number): unknown {
+    return readJson(this.row(id).params_json);
   }
 
   kind(id: number): string {
@@ -110,7 +149,7 @@ export class JobStore {
     const c = this.counts(id);
     return {
       id: r.id,
-      kind: r.kind,
+      kind: toKind(r.id, r.kind),
       title: r.title,
       state: toState(r),
       createdAt: r.created_at,
@@ -215,20 +254,29 @@ export class JobStore {
     return this.nextRunnable() !== undefined;
   }
 
-  pendingItems(id: number): JobItem[] {
+  pendingItems(id: number): StoredJobItem[] {
     const rows = this.db.prepare("SELECT seq, key, payload_json FROM job_items WHERE job_id = ? AND status = 'pending' ORDER BY seq").all(id) as {
       seq: number;
       key: string;
       payload_json: string;
     }[];
-    return rows.map((r) => ({ seq: r.seq, key: r.key, payload: JSON.parse(r.payload_json) }));
+    return rows.map((r) => ({ seq: r.seq, key: r.key, payload: readJson(r.payload_json) }));
   }
 
-  items(id: number, status: 'failed' | 'done' | 'pending' | 'all', limit: number) {
-    const rows = this.db
+  items(id: number, status: 'failed' | 'done' | 'pending' | 'all', limit: number): { seq: number; key: string; status: string; error: string | null }[] {
+    return this.db
       .prepare(`SELECT seq, key, status, error FROM job_items WHERE job_id = ? ${status === 'all' ? '' : 'AND status = ?'} ORDER BY seq LIMIT ?`)
       .all(...(status === 'all' ? [id, limit] : [id, status, limit])) as { seq: number; key: string; status: string; error: string | null }[];
-    return rows;
+  }
+
+  /** Ids of every job still to run (queued, or running/interrupted), for reporting them when nothing can be written. */
+  runnableIds(): number[] {
+    return this.db.prepare("SELECT id FROM jobs WHERE status IN ('running', 'queued')").pluck().all() as number[];
+  }
+
+  /** Items of the job other than `seq` that are not done yet (a closing item waits for them). */
+  unfinishedItemsBesides(id: number, seq: number): number {
+    return this.db.prepare("SELECT count(*) FROM job_items WHERE job_id = ? AND seq != ? AND status != 'done'").pluck().get(id, seq) as number;
   }
 
   /**

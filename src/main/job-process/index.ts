@@ -6,22 +6,27 @@
  */
 import { openProject } from '../project/project';
 import { sweepStaleTemps } from '../files/atomic';
-import { JobRunner } from './runner';
+import { JobRunner } from '../jobs/runner';
+import { HEARTBEAT_MS, newLeaseOwner } from '../jobs/lease';
+import { SupervisorMessage, type JobProcessMessage } from '../jobs/messages';
 import { jobHandlers } from './registry';
-import { HEARTBEAT_MS, newLeaseOwner } from './lease';
-import type { JobProcessMessage, SupervisorMessage } from './messages';
 
 /** Under Electron's utilityProcess the channel is process.parentPort; under Node's fork it is process.send. */
-const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (ev: { data: unknown }) => void): void } }).parentPort;
+const parentPort = (process as unknown as { parentPort?: { postMessage(m: JobProcessMessage): void; on(e: 'message', l: (ev: { data: unknown }) => void): void } }).parentPort;
 
 function send(m: JobProcessMessage) {
   if (parentPort) parentPort.postMessage(m);
   else process.send?.(m);
 }
 
+/** What arrives over the channel is checked: a message this version does not know is ignored, not acted on. */
 function onMessage(l: (m: SupervisorMessage) => void) {
-  if (parentPort) parentPort.on('message', (ev) => l(ev.data as SupervisorMessage));
-  else process.on('message', (m: SupervisorMessage) => l(m));
+  const receive = (raw: unknown) => {
+    const m = SupervisorMessage.safeParse(raw);
+    if (m.success) l(m.data);
+  };
+  if (parentPort) parentPort.on('message', (ev) => receive(ev.data));
+  else process.on('message', receive);
 }
 
 /**
@@ -29,7 +34,7 @@ function onMessage(l: (m: SupervisorMessage) => void) {
  * time (a full disk), that reason is what the job's error says. The exit waits for the message to leave.
  */
 function die(e: unknown): void {
-  console.error(`job-process failed: ${(e as Error)?.stack ?? e}`);
+  console.error(`job-process failed: ${e instanceof Error ? e.stack : String(e)}`);
   const exit = () => process.exit(1);
   const m: JobProcessMessage = { type: 'fatal', error: e instanceof Error ? e.message : String(e) };
   setTimeout(exit, 1000).unref();
