@@ -10,7 +10,9 @@
   forward (no_grad) and forward+backward times and the process's peak RSS (VmHWM, read from /proc so the
   parent's memory is not counted).
 Usage: /usr/bin/python3 bench/real-shape-reference.py export DIR [--latent 64]
-       /usr/bin/python3 bench/real-shape-reference.py measure [--latent 64] [--threads 2] [--reps 2]
+       /usr/bin/python3 bench/real-shape-reference.py measure [--latent 64] [--threads 2] [--reps 2] [--device cuda]
+`--device cuda` (bench/gpu/run.sh) also times ResNet-50 forward+backward to the input at batch 8; peak RSS is then
+not comparable (CUDA context) and the GPU's peak allocation is reported instead.
 """
 import argparse
 import json
@@ -60,19 +62,22 @@ def export(out_dir, latent):
 
 
 def guidance_loss(decoder, resnet, u):
+    mean, std = MEAN.to(u.device), STD.to(u.device)
     image01 = torch.clamp(decoder(u) / 2 + 0.5, 0, 1)
     resized = F.interpolate(image01, size=(232, 232), mode='bilinear', antialias=True, align_corners=False)
     top = round((232 - 224) / 2)
-    pixels = (resized[:, :, top:top + 224, top:top + 224] - MEAN) / STD
+    pixels = (resized[:, :, top:top + 224, top:top + 224] - mean) / std
     f = resnet(pixels)
     s = f.mean(dim=1) - torch.logsumexp(f, dim=1)
     return ((-5 - s) ** 2).mean()
 
 
-def measure(latent, threads, reps):
+def measure(latent, threads, reps, device='cpu'):
     torch.set_num_threads(threads)
     decoder, resnet = models()
-    u = torch.randn(1, 4, latent, latent, generator=torch.Generator().manual_seed(1))
+    decoder, resnet = decoder.to(device), resnet.to(device)
+    u = torch.randn(1, 4, latent, latent, generator=torch.Generator().manual_seed(1)).to(device)
+    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
 
     def forward():
         with torch.no_grad():
@@ -83,17 +88,31 @@ def measure(latent, threads, reps):
         (g,) = torch.autograd.grad(guidance_loss(decoder, resnet, ui), ui)
         return g
 
-    out = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
-    for name, fn in (('forward_ms', forward), ('step_ms', gradient)):
+    x8 = torch.randn(8, 3, 224, 224).to(device)
+
+    def resnet_b8_vjp():
+        xi = x8.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(resnet(xi).sum(), xi)
+        return g
+
+    parts = [('forward_ms', forward), ('step_ms', gradient)]
+    if device == 'cuda':
+        parts.append(('resnet_b8_vjp_ms', resnet_b8_vjp))
+    out = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'device': device}
+    for name, fn in parts:
         fn()  # warm-up
+        sync()
         times = []
         for _ in range(reps):
             t0 = time.perf_counter()
             fn()
+            sync()
             times.append((time.perf_counter() - t0) * 1000)
         out[name] = statistics.median(times)
         out[name.replace('_ms', '_min_ms')] = min(times)
     out['peak_rss_mb'] = peak_rss_mb()
+    if device == 'cuda':
+        out['cuda_peak_mb'] = torch.cuda.max_memory_allocated() / 2**20
     print(json.dumps(out))
 
 
@@ -104,13 +123,14 @@ def main():
     ap.add_argument('--latent', type=int, default=64)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--reps', type=int, default=2)
+    ap.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     args = ap.parse_args()
     if args.mode == 'export':
         if not args.dir:
             ap.error('export needs DIR')
         export(args.dir, args.latent)
     else:
-        measure(args.latent, args.threads, args.reps)
+        measure(args.latent, args.threads, args.reps, args.device)
 
 
 if __name__ == '__main__':

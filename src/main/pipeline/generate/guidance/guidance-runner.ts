@@ -31,9 +31,12 @@ export class GuidanceRunner {
     sessionOpts: { providers?: ProviderName[]; intraOpNumThreads?: number } = {},
   ): Promise<GuidanceRunner> {
     const models = buildGuidanceModels(typeof decoder === 'string' ? loadModel(decoder) : decoder, classifier, spec);
-    const forward = await createSession(models.forward, sessionOpts);
+    // Full-resolution activations, many runs: without the arena each dies as soon as it is used (at 512×512 the
+    // arena grew past 20 GB over two VJP runs; plain allocation peaks below torch autograd, bench:real-shape).
+    const opts = { ...sessionOpts, memoryArena: false };
+    const forward = await createSession(models.forward, opts);
     try {
-      const backward = models.backward ? await createSession(models.backward, sessionOpts) : null;
+      const backward = models.backward ? await createSession(models.backward, opts) : null;
       return new GuidanceRunner(forward, backward, spec);
     } catch (err) {
       await forward.release();
