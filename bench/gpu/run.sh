@@ -46,10 +46,14 @@ else
   runner=(npx tsx bench/gpu/real-shape-gpu.ts)
 fi
 
-py=$(command -v python3 || true)
+# The first python with torch + torchvision (a pyenv shim on PATH may lack them while the system one has them).
+py=
+for candidate in "$(command -v python3 || true)" /usr/bin/python3; do
+  if [ -n "$candidate" ] && "$candidate" -c 'import torch, torchvision' 2>/dev/null; then py=$candidate; break; fi
+done
 models=-
 torch_json='{}'
-if [ -n "$py" ] && "$py" -c 'import torch, torchvision' 2>/dev/null; then
+if [ -n "$py" ]; then
   models=$(mktemp -d)
   "$py" bench/real-shape-reference.py export "$models" --latent "${REAL_SHAPE_LATENT:-64}" >/dev/null 2>&1 || models=-
 fi
