@@ -99,6 +99,8 @@ export interface Layout {
   configProblems?: ValidationProblem[];
   /** Checks across files (the text and image embedding widths agree). */
   crossCheck?: (matched: MatchedTensors) => ValidationProblem[];
+  /** Checks needing more than the matched tensors: every declared input, weights' shapes, the folder's other files. */
+  signatureCheck?: (onnx: Record<string, OnnxSignature>, ctx: LayoutContext) => ValidationProblem[];
 }
 
 export interface LayoutContext {

@@ -1,5 +1,6 @@
 import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, RoleContract, TensorRule, ValidationProblem } from './contract-types';
-import { TOKENIZER_FIELDS } from './json-fields';
+import { clipTokenizerRules } from './tokenizer-rules';
+import { vocabFitsEmbedding } from './vocab-check';
 import { vlmContract } from './vlm-contract';
 
 // float16 too (Optimum --fp16 exports): onnx/session.ts widens them for the CPU provider and converts float32
@@ -10,9 +11,9 @@ const RGB: TensorRule['dims'] = [{ axis: 1, sizes: [3], meaning: 'channels', why
 
 const json = (file: string, what: string, hint?: string, fields?: FileRule['fields']): FileRule => ({ anyOf: [file], what, json: true, hint, fields });
 
-const CLIP_FILES: FileRule[] = [
+const clipFiles = (ctx: LayoutContext): FileRule[] => [
   json('config.json', 'the model configuration'),
-  json('tokenizer.json', 'the fast tokenizer', undefined, TOKENIZER_FIELDS),
+  ...clipTokenizerRules(ctx, ''),
   json('tokenizer_config.json', 'the tokenizer settings'),
   json('preprocessor_config.json', 'the image preprocessing settings (size, mean, std)'),
 ];
@@ -41,21 +42,22 @@ function sameWidth(a: { file: string; tensor: string }, b: { file: string; tenso
   };
 }
 
-const clipSplit: Layout = {
+const clipSplit = (ctx: LayoutContext): Layout => ({
   id: 'clip-split',
   description: 'transformers.js/Optimum CLIP with separate towers (onnx/text_model.onnx + onnx/vision_model.onnx)',
-  files: CLIP_FILES,
+  files: clipFiles(ctx),
   onnx: [
     { file: 'onnx/text_model.onnx', what: 'the CLIP text tower', inputs: [inputIds, attentionMask], outputs: [embeds('text_embeds')], otherInputs: 'refused' },
     { file: 'onnx/vision_model.onnx', what: 'the CLIP image tower', inputs: [pixelValues], outputs: [embeds('image_embeds')], otherInputs: 'refused' },
   ],
   crossCheck: sameWidth({ file: 'onnx/text_model.onnx', tensor: 'text_embeds' }, { file: 'onnx/vision_model.onnx', tensor: 'image_embeds' }),
-};
+  signatureCheck: (onnx, c) => vocabFitsEmbedding(c, '', 'onnx/text_model.onnx', onnx),
+});
 
-const clipCombined: Layout = {
+const clipCombined = (ctx: LayoutContext): Layout => ({
   id: 'clip-combined',
   description: 'the single CLIPModel export (onnx/model.onnx)',
-  files: CLIP_FILES,
+  files: clipFiles(ctx),
   onnx: [
     {
       file: 'onnx/model.onnx',
@@ -66,12 +68,13 @@ const clipCombined: Layout = {
     },
   ],
   crossCheck: sameWidth({ file: 'onnx/model.onnx', tensor: 'text_embeds' }, { file: 'onnx/model.onnx', tensor: 'image_embeds' }),
-};
+  signatureCheck: (onnx, c) => vocabFitsEmbedding(c, '', 'onnx/model.onnx', onnx),
+});
 
 export const clipContract: RoleContract = {
   role: 'clip',
   description: 'a CLIP model (text and image towers giving projected embeddings)',
-  layouts: () => [clipSplit, clipCombined],
+  layouts: (ctx: LayoutContext) => [clipSplit(ctx), clipCombined(ctx)],
 };
 
 /** Where a classifier folder keeps its one ONNX file, in the order looked for. */
@@ -121,17 +124,15 @@ function textWidthMatchesUnet(matched: MatchedTensors): ValidationProblem[] {
   ];
 }
 
-const TOKENIZER_HINT =
-  'transformers.js reads only the fast tokenizer; a folder with just vocab.json/merges.txt needs it generated once ' +
-  '(Python: AutoTokenizer.from_pretrained(dir).save_pretrained(dir))';
+const TOKENIZER_HINT = 'a tokenizer/ folder holds tokenizer.json, or vocab.json + merges.txt (Optimum\'s SD-2 export); copy it from the model repository';
 
-const sdInpaint: Layout = {
+const sdInpaint = (ctx: LayoutContext): Layout => ({
   id: 'sd-inpaint-onnx',
   description: 'a diffusers/Optimum Stable-Diffusion-2-inpainting ONNX export',
   files: [
     json('model_index.json', 'the pipeline index'),
     json('scheduler/scheduler_config.json', 'the noise scheduler settings'),
-    json('tokenizer/tokenizer.json', 'the fast tokenizer', TOKENIZER_HINT, TOKENIZER_FIELDS),
+    ...clipTokenizerRules(ctx, 'tokenizer/', TOKENIZER_HINT),
     json('tokenizer/tokenizer_config.json', 'the tokenizer settings'),
   ],
   onnx: [
@@ -185,12 +186,13 @@ const sdInpaint: Layout = {
     },
   ],
   crossCheck: textWidthMatchesUnet,
-};
+  signatureCheck: (onnx, c) => vocabFitsEmbedding(c, 'tokenizer/', SD_TEXT, onnx),
+});
 
 export const inpaintingContract: RoleContract = {
   role: 'inpainting',
   description: 'a Stable-Diffusion inpainting pipeline (text encoder, 9-channel UNet, VAE encoder and decoder)',
-  layouts: () => [sdInpaint],
+  layouts: (ctx: LayoutContext) => [sdInpaint(ctx)],
 };
 
 export const ROLE_CONTRACTS: Record<ModelRole, RoleContract> = {

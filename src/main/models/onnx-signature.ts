@@ -25,7 +25,14 @@ export interface OnnxSignature {
   inputs: TensorSignature[];
   outputs: TensorSignature[];
   externalData: ExternalDataRef[];
+  /**
+   * The token-embedding table (an initializer named `…token_embedding.weight`, Hugging Face's CLIP text name, or
+   * `…embed_tokens.weight`, the decoder LMs' name) and its row count; absent when there is none by those names.
+   */
+  tokenEmbedding?: { tensor: string; rows: number };
 }
+
+const TOKEN_EMBEDDING = /(^|\.)(token_embedding|embed_tokens)\.weight$/;
 
 // onnx.TensorProto.DataType → onnxruntime-node's tensor type names.
 const DTYPE_NAMES: Record<number, string> = {
@@ -106,6 +113,7 @@ function readGraph(file: ProtoFile, graph: ProtoField): Omit<OnnxSignature, 'irV
   const outputs: TensorSignature[] = [];
   const externalData: ExternalDataRef[] = [];
   const initializerNames = new Set<string>();
+  let tokenEmbedding: OnnxSignature['tokenEmbedding'];
   for (const f of protoFields(file, graph.start, graph.end)) {
     if (f.wire !== WIRE_BYTES) continue;
     if (f.no === GRAPH.input) inputs.push(readValueInfo(file, f));
@@ -114,10 +122,12 @@ function readGraph(file: ProtoFile, graph: ProtoField): Omit<OnnxSignature, 'irV
       const t = readInitializerHeader(file, f);
       initializerNames.add(t.name);
       if (t.external) externalData.push(t.external);
+      if (!tokenEmbedding && t.dims.length === 2 && TOKEN_EMBEDDING.test(t.name)) tokenEmbedding = { tensor: t.name, rows: t.dims[0]! };
     }
   }
   // Before IR 4 every initializer was also listed as a graph input; those have values and are not fed.
-  return { inputs: inputs.filter((i) => !initializerNames.has(i.name)), outputs, externalData };
+  const declared = { inputs: inputs.filter((i) => !initializerNames.has(i.name)), outputs, externalData };
+  return tokenEmbedding ? { ...declared, tokenEmbedding } : declared;
 }
 
 function readValueInfo(file: ProtoFile, f: ProtoField): TensorSignature {
@@ -163,7 +173,7 @@ function readDim(file: ProtoFile, f: ProtoField): number | string | null {
 }
 
 /** An initializer's name and external-data entries; its data fields (raw_data, float_data, …) are skipped unread. */
-function readInitializerHeader(file: ProtoFile, f: ProtoField): { name: string; external: ExternalDataRef | null } {
+function readInitializerHeader(file: ProtoFile, f: ProtoField): { name: string; dims: number[]; external: ExternalDataRef | null } {
   let name = '';
   let dataType = 0;
   let location = DATA_LOCATION_EXTERNAL - 1;
@@ -184,9 +194,9 @@ function readInitializerHeader(file: ProtoFile, f: ProtoField): { name: string; 
       entries.set(key, value);
     }
   }
-  if (location !== DATA_LOCATION_EXTERNAL) return { name, external: null };
+  if (location !== DATA_LOCATION_EXTERNAL) return { name, dims, external: null };
   const elemBytes = DTYPE_BYTES[dataType];
   const counted = elemBytes === undefined ? null : dims.reduce((a, d) => a * d, 1) * elemBytes;
   const length = entries.has('length') ? Number(entries.get('length')) : counted;
-  return { name, external: { tensor: name, location: entries.get('location') ?? '', offset: Number(entries.get('offset') ?? '0'), length } };
+  return { name, dims, external: { tensor: name, location: entries.get('location') ?? '', offset: Number(entries.get('offset') ?? '0'), length } };
 }

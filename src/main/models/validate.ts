@@ -225,6 +225,7 @@ export function validateModel(role: ModelRole, path: string): ValidationReport {
     for (const need of externalDataNeeds(rule.file, sig.externalData).keys()) if (!report.files.includes(need)) report.files.push(need);
   }
   if (layout.crossCheck) problems.push(...layout.crossCheck(matched));
+  if (layout.signatureCheck) problems.push(...layout.signatureCheck(report.onnx, ctx));
 
   for (const [file, tensors] of Object.entries(matched)) {
     report.io[file] = Object.fromEntries(Object.entries(tensors).map(([canonical, t]) => [canonical, t.name]));

@@ -1,5 +1,7 @@
 import type { FileRule, Layout, LayoutContext, OnnxRule, RoleContract, TensorRule, ValidationProblem } from './contract-types';
 import { TOKENIZER_FIELDS } from './json-fields';
+import type { OnnxSignature } from './onnx-signature';
+import { vocabFitsEmbedding } from './vocab-check';
 
 /**
  * model_type values transformers.js 4.3.1 loads with AutoModelForImageTextToText (its
@@ -119,6 +121,35 @@ function configProblems(type: unknown, config: Record<string, unknown> | undefin
   return [];
 }
 
+const DECODER = 'onnx/decoder_model_merged.onnx';
+
+/**
+ * transformers.js generates with the key/value cache: it feeds `past_key_values.<layer>.key|value` and reads
+ * `present.<layer>.key|value` (onnx-community's and Optimum's merged decoders). A decoder exported without them
+ * (`--no-post-process`, a plain `decoder_model.onnx` renamed) would re-run the whole prompt per token, or fail.
+ */
+function kvCacheProblems(onnx: Record<string, OnnxSignature>): ValidationProblem[] {
+  const sig = onnx[DECODER];
+  if (!sig) return [];
+  const problems: ValidationProblem[] = [];
+  const pairs: [side: 'input' | 'output', prefix: string, list: { name: string }[]][] = [
+    ['input', 'past_key_values.', sig.inputs],
+    ['output', 'present.', sig.outputs],
+  ];
+  for (const [side, prefix, list] of pairs) {
+    if (list.some((t) => t.name.startsWith(prefix))) continue;
+    problems.push({
+      code: side === 'input' ? 'missing-input' : 'missing-output',
+      file: DECODER,
+      subject: `${side} '${prefix}*'`,
+      expected: `${prefix}<layer>.key / ${prefix}<layer>.value`,
+      found: list.map((t) => t.name).join(', ') || 'none',
+      message: `${DECODER}: no ${side} '${prefix}<layer>.key|value' (it has: ${list.map((t) => t.name).join(', ') || 'none'}); the decoder must be exported with its key/value cache (Optimum/onnx-community 'decoder_model_merged')`,
+    });
+  }
+  return problems;
+}
+
 export const vlmContract: RoleContract = {
   role: 'vlm',
   description: 'an image-text-to-text model in the transformers.js layout',
@@ -131,6 +162,15 @@ export const vlmContract: RoleContract = {
     const onnx = [visionEncoder(type), embedTokens, decoder(encoderDecoder)];
     if (encoderDecoder) onnx.push(encoderModel);
     if (WITH_AUDIO.has(type)) onnx.push(audioEncoder);
-    return [{ id: `vlm-${type}`, description: `a transformers.js ${type} export`, files: VLM_FILES, onnx, configProblems: configProblems(rawType, config) }];
+    return [
+      {
+        id: `vlm-${type}`,
+        description: `a transformers.js ${type} export`,
+        files: VLM_FILES,
+        onnx,
+        configProblems: configProblems(rawType, config),
+        signatureCheck: (sigs, c) => [...kvCacheProblems(sigs), ...vocabFitsEmbedding(c, '', 'onnx/embed_tokens.onnx', sigs)],
+      },
+    ];
   },
 };

@@ -40,6 +40,12 @@ export interface CreateSessionOptions {
   float16?: Float16Mode;
   /** Default 'float32': float16 outputs are widened by run(); 'keep' returns them as onnxruntime gives them. */
   float16Outputs?: 'float32' | 'keep';
+  /**
+   * false: no CPU memory arena and no memory-pattern preallocation. For graphs with large activations run many
+   * times (the guidance VJP at 512×512) the arena keeps every block it ever handed out and grows run over run;
+   * plain allocation returns each intermediate to the system as soon as it is dead (bench:real-shape).
+   */
+  memoryArena?: boolean;
 }
 
 const KNOWN: readonly ProviderName[] = ['cuda', 'webgpu', 'cpu'];
@@ -157,6 +163,10 @@ export async function createSession(
     if (threads !== undefined) options.intraOpNumThreads = threads;
     if (opts.interOpNumThreads !== undefined) options.interOpNumThreads = opts.interOpNumThreads;
     if (opts.externalData) options.externalData = opts.externalData;
+    if (opts.memoryArena === false) {
+      options.enableCpuMemArena = false;
+      options.enableMemPattern = false;
+    }
     if (opts.preferGpuOutputs && provider === 'webgpu') options.preferredOutputLocation = 'gpu-buffer';
     const widen = (mode === 'float32' || (mode === 'auto' && provider === 'cpu')) && isHalf();
     try {

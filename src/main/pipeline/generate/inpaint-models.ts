@@ -1,8 +1,8 @@
-import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createSession, type ProviderName, type SessionHandle } from '../../onnx';
-import { offlineModelPath } from '../describe/transformers-offline';
+import { createSession, type Float16Mode, type ProviderName, type SessionHandle } from '../../onnx';
+import { loadClipTokenizer } from '../features/clip-tokenizer-files';
 import { readSchedulerConfig, type ReadSchedulerConfig } from './schedulers';
 import { checkDim, checkInputs, ModelFolderError } from './session-contract';
 import type { GuidanceClassifier } from './guidance/classifier';
@@ -17,16 +17,18 @@ export const INPAINT_FOLDER_FILES = [
   'unet/model.onnx',
   'vae_encoder/model.onnx',
   'vae_decoder/model.onnx',
-  // transformers.js reads only the "fast" tokenizer file; a folder with just vocab.json/merges.txt needs
-  // it generated once (Python: AutoTokenizer.from_pretrained(dir).save_pretrained(dir)).
-  'tokenizer/tokenizer.json',
   'tokenizer/tokenizer_config.json',
   'scheduler/scheduler_config.json',
 ] as const;
 
+/** The tokenizer: the fast tokenizer.json, or Optimum's SD-2 vocab.json + merges.txt (built into the same tokenizer). */
+export const INPAINT_TOKENIZER_FILES = [['tokenizer/tokenizer.json'], ['tokenizer/vocab.json', 'tokenizer/merges.txt']] as const;
+
 export interface InpaintModelOptions {
   providers?: ProviderName[];
   intraOpNumThreads?: number;
+  /** float16 exports (Optimum --fp16): default 'auto', widened to float32 on the CPU provider (onnx/session.ts). */
+  float16?: Float16Mode;
 }
 
 /** How the loaded export wants to be fed, read from its sessions. */
@@ -77,8 +79,11 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
   for (const file of INPAINT_FOLDER_FILES) {
     if (!existsSync(join(root, file))) throw new ModelFolderError(file, `missing from ${root}`);
   }
+  if (!INPAINT_TOKENIZER_FILES.some((set) => set.every((f) => existsSync(join(root, f))))) {
+    throw new ModelFolderError('tokenizer/tokenizer.json', `missing from ${root}, and no tokenizer/vocab.json + tokenizer/merges.txt to build it from`);
+  }
   const scheduler = readSchedulerConfig(join(root, 'scheduler/scheduler_config.json'));
-  const sessionOpts = { providers: opts.providers, intraOpNumThreads: opts.intraOpNumThreads };
+  const sessionOpts = { providers: opts.providers, intraOpNumThreads: opts.intraOpNumThreads, float16: opts.float16 };
   const handles: SessionHandle[] = [];
   const open = async (file: string) => {
     const h = await createSession(join(root, file), sessionOpts);
@@ -115,23 +120,28 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
   }
 }
 
+// float16 too: a session may keep an --fp16 export's half-precision inputs (float16 'native', or a GPU provider),
+// and SessionHandle.run converts the pipeline's float32 feeds to them.
+const FLOAT = ['float32', 'float16'];
+
 function checkSessions(text: SessionHandle, unet: SessionHandle, enc: SessionHandle, dec: SessionHandle): InpaintModelIo {
   const t = checkInputs(text.session, 'text_encoder/model.onnx', [{ name: 'input_ids', ranks: [2], types: ['int32', 'int64'] }]);
   const u = checkInputs(unet.session, 'unet/model.onnx', [
-    { name: 'sample', ranks: [4], types: ['float32'] },
-    { name: 'timestep', ranks: [0, 1], types: ['int64', 'float32'] },
-    { name: 'encoder_hidden_states', ranks: [3], types: ['float32'] },
+    { name: 'sample', ranks: [4], types: FLOAT },
+    { name: 'timestep', ranks: [0, 1], types: ['int64', 'float32', 'float16'] },
+    { name: 'encoder_hidden_states', ranks: [3], types: FLOAT },
   ]);
   checkDim('unet/model.onnx', 'sample', u.sample!, 1, 9, 'channel count (inpainting: 4 latent + 1 mask + 4 masked-image latent)');
-  const e = checkInputs(enc.session, 'vae_encoder/model.onnx', [{ name: 'sample', ranks: [4], types: ['float32'] }]);
+  const e = checkInputs(enc.session, 'vae_encoder/model.onnx', [{ name: 'sample', ranks: [4], types: FLOAT }]);
   checkDim('vae_encoder/model.onnx', 'sample', e.sample!, 1, 3, 'channel count');
-  const d = checkInputs(dec.session, 'vae_decoder/model.onnx', [{ name: 'latent_sample', ranks: [4], types: ['float32'] }]);
+  const d = checkInputs(dec.session, 'vae_decoder/model.onnx', [{ name: 'latent_sample', ranks: [4], types: FLOAT }]);
   checkDim('vae_decoder/model.onnx', 'latent_sample', d.latent_sample!, 1, 4, 'channel count');
   const textLength = t.input_ids!.shape[1];
   const unetBatch = u.sample!.shape[0];
   return {
     inputIdsType: t.input_ids!.type as 'int32' | 'int64',
-    timestepType: u.timestep!.type as 'int64' | 'float32',
+    // A float16 timestep is fed as float32 and converted by SessionHandle.run.
+    timestepType: u.timestep!.type === 'int64' ? 'int64' : 'float32',
     timestepRank: u.timestep!.shape.length as 0 | 1,
     unetBatchesGuidance: unetBatch !== 1,
     textLength: typeof textLength === 'number' ? textLength : 77,
@@ -162,8 +172,9 @@ function readLatentScale(root: string): number {
 
 async function loadTokenizer(dir: string): Promise<PreTrainedTokenizer> {
   try {
-    return await AutoTokenizer.from_pretrained(offlineModelPath(dir), { local_files_only: true });
+    return await loadClipTokenizer(dir);
   } catch (err) {
-    throw new ModelFolderError('tokenizer/tokenizer.json', `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    const file = existsSync(join(dir, 'tokenizer.json')) ? 'tokenizer/tokenizer.json' : 'tokenizer/vocab.json';
+    throw new ModelFolderError(file, `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
