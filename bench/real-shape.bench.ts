@@ -145,8 +145,20 @@ async function main(): Promise<void> {
   }
 }
 
+interface ChildArgs {
+  decoder: string;
+  classifier: string;
+  path: string;
+  latent: number;
+  reps: number;
+  layers: number;
+  provider: ProviderName;
+  threads: number;
+}
+
 async function runChild(part: string, raw: string): Promise<void> {
-  const a = JSON.parse(raw) as Record<string, never>;
+  // The parent wrote these arguments (spawnPart) for this part: each part reads the fields it was given.
+  const a = JSON.parse(raw) as ChildArgs;
   if (part === 'guidance') {
     console.log(JSON.stringify(await guidanceStep(a.decoder, a.classifier, a.latent, a.reps, a.provider, a.threads)));
   } else if (part === 'unet-build') {

@@ -122,7 +122,7 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
 
 // float16 too: a session may keep an --fp16 export's half-precision inputs (float16 'native', or a GPU provider),
 // and SessionHandle.run converts the pipeline's float32 feeds to them.
-const FLOAT = ['float32', 'float16'];
+const FLOAT: ('float32' | 'float16')[] = ['float32', 'float16'];
 
 function checkSessions(text: SessionHandle, unet: SessionHandle, enc: SessionHandle, dec: SessionHandle): InpaintModelIo {
   const t = checkInputs(text.session, 'text_encoder/model.onnx', [{ name: 'input_ids', ranks: [2], types: ['int32', 'int64'] }]);
