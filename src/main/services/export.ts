@@ -1,16 +1,11 @@
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
-import {
-  exportAcceptedDataset,
-  exportLabels,
-  exportRunMetrics,
-  exportScorer,
-  ExportDiskFullError,
-  ExportInputError,
-  ExportTargetExistsError,
-  NothingToExportError,
-  type RunMetricsReport,
-} from '../export';
+// Not the export barrel: it re-exports the scorer, whose CLIP stack (onnxruntime, transformers.js, sharp) the API
+// process must not load at start. The scorer is loaded when export.scorer is first called.
+import { exportAcceptedDataset } from '../export/dataset';
+import { exportLabels } from '../export/labels';
+import { exportRunMetrics, type RunMetricsReport } from '../export/metrics';
+import { ExportDiskFullError, ExportInputError, ExportTargetExistsError, NothingToExportError } from '../export/errors';
 import type { Db } from '../store/db';
 import { allMetrics } from '../store/run-metrics';
 import { averageOf, latestEvaluations } from './evaluation-rows';
@@ -50,9 +45,10 @@ export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.datas
       const report = metricsReport(ctx.project().db, runId);
       return typed(() => exportRunMetrics(report, out, { force, ...(format ? { format } : {}) }));
     },
-    'export.scorer': ({ runId, out, force, switches }) => {
+    'export.scorer': async ({ runId, out, force, switches }) => {
       const { db, paths } = ctx.project();
       runDbRow(db, runId);
+      const { exportScorer } = await import('../export/scorer');
       return typed(() => exportScorer(paths.root, runId, out, { switches, force }));
     },
   };
