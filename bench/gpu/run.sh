@@ -4,7 +4,7 @@
 # NOT YET RUN ON A GPU: no GPU was lent to the session that wrote it. Only the `--cpu` path was tried (reduced
 # size, see below). Expect to fix small things on the first GPU run.
 #
-# What it runs (bench/gpu/real-shape-gpu.ts), on onnxruntime-node's WebGPU provider (docs: /work/shared/docs/GPU.md):
+# What it runs (bench/gpu/real-shape-gpu.ts), on onnxruntime-node's WebGPU provider (the workplace's GPU notes say how it runs there):
 #   - one classifier-free-guidance UNet call (batch 2, 64×64 latent) of the factory UNet at SD-2 width and depth;
 #   - the guidance step at real shapes: VAE decoder (64×64 latent → 512×512) → ResNet-50 at 224, forward+VJP;
 #   - ResNet-50 forward+VJP at batch 8;
@@ -12,7 +12,7 @@
 # exported by bench/real-shape-reference.py) and ResNet-50 batch-8 backward in torch CUDA.
 # Ends with one RESULT line.
 #
-# Here (the dev machine), once:   bench/gpu/run.sh --pack    (needs ../shared/tools/gpu-pack.sh and npm ci)
+# Here (the dev machine), once:   GPU_PACK=<the workplace's gpu-pack.sh> bench/gpu/run.sh --pack   (and npm ci)
 #   → .gpu/ (Node.js, onnxruntime-node, Vulkan loader, setup.sh) + .gpu/real-shape-gpu.js (this bench, bundled).
 # On the GPU machine:              bash bench/gpu/run.sh      (carry .gpu)
 # CPU check of the same path:      REAL_SHAPE_LATENT=8 REAL_SHAPE_UNET_LAYERS=1 REAL_SHAPE_REPS=1 bench/gpu/run.sh --cpu
@@ -22,8 +22,8 @@ cd "$root"
 limit=${REAL_SHAPE_TIMEOUT:-480}
 
 if [ "${1:-}" = "--pack" ]; then
-  pack=${GPU_PACK:-$root/../../shared/tools/gpu-pack.sh}
-  [ -x "$pack" ] || pack=/work/shared/tools/gpu-pack.sh
+  # The pack script belongs to the workplace, not to this repository: its path is given, never assumed.
+  pack=${GPU_PACK:?set GPU_PACK to the workplace GPU pack script (it writes .gpu/: Node.js, onnxruntime-node, Vulkan loader)}
   bash "$pack"
   npx esbuild bench/gpu/real-shape-gpu.ts --bundle --platform=node --external:onnxruntime-node --outfile=.gpu/real-shape-gpu.js --log-level=warning
   echo "packed: .gpu/real-shape-gpu.js"

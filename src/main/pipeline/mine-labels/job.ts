@@ -27,62 +27,66 @@ interface MiningState {
   scorer: Scorer | null;
 }
 
-let state: MiningState | null = null;
-
 /**
  * 'labels.mine' (docs/METHOD.md §4): each batch item scores its candidates (quantile of the cosine similarities to
  * the InD class prompts) and stores them; the last item, which needs every score, marks the lowest pct per part of
  * speech as selected. Scores are upserted per (word, pos), so label ids stay stable across re-minings.
  * The candidates are WordNet's or a word list's; a fixed word list skips scoring and is selected as it is.
  */
-export const mineLabelsHandler: JobHandler<typeof labelsMineJob.kind> = {
-  kind: labelsMineJob.kind,
-  async prepare(ctx: JobContext, params: MineLabelsJobParams) {
-    state = null;
-    const classes = indTrainClasses(ctx.project.db);
-    const pool = poolOf(params);
-    let candidates: Candidate[];
-    if (pool.type === 'file') {
-      // Checked again here: the file or the InD classes may have changed since the API queued the job.
-      const list = poolWordList(ctx.project.db, pool);
-      if (params.wordList && params.wordList.sha256 !== list.sha256) {
-        throw new Error(`word list ${pool.path} changed since this job was queued (sha256 ${params.wordList.sha256.slice(0, 12)}… then, ${list.sha256.slice(0, 12)}… now): queue a new mining`);
+function createMineLabelsHandler(): JobHandler<typeof labelsMineJob.kind> {
+  // What prepare loads for the job (models, features), released by dispose: held by this handler instance, not the module.
+  let state: MiningState | null = null;
+  return {
+    kind: labelsMineJob.kind,
+    async prepare(ctx: JobContext, params: MineLabelsJobParams) {
+      state = null;
+      const classes = indTrainClasses(ctx.project.db);
+      const pool = poolOf(params);
+      let candidates: Candidate[];
+      if (pool.type === 'file') {
+        // Checked again here: the file or the InD classes may have changed since the API queued the job.
+        const list = poolWordList(ctx.project.db, pool);
+        if (params.wordList && params.wordList.sha256 !== list.sha256) {
+          throw new Error(`word list ${pool.path} changed since this job was queued (sha256 ${params.wordList.sha256.slice(0, 12)}… then, ${list.sha256.slice(0, 12)}… now): queue a new mining`);
+        }
+        candidates = wordListCandidates(list);
+        if (pool.mode === 'fixed') {
+          state = { classNames: classes.names, candidates, scorer: null };
+          return;
+        }
+      } else {
+        candidates = miningCandidates({ lemmas: params.lemmas, limit: params.candidateLimit });
       }
-      candidates = wordListCandidates(list);
-      if (pool.mode === 'fixed') {
-        state = { classNames: classes.names, candidates, scorer: null };
-        return;
-      }
-    } else {
-      candidates = miningCandidates({ lemmas: params.lemmas, limit: params.candidateLimit });
-    }
-    const { encoder } = await openProjectClip(ctx.project, { batchSize: 256 });
-    const texts = new TextFeatureMemo(encoder);
-    const classFeatures = matrix(await texts.encode(classes.names.map((n) => fillTemplate(params.classTemplate, n))), classes.names.length, encoder.dim);
-    state = { classNames: classes.names, candidates, scorer: { encoder, texts, classFeatures } };
-  },
-  async runItem(ctx, params, item) {
-    const s = state!;
-    const p = item.payload;
-    if ('fixed' in p) return fixedCommit(params, s);
-    if ('select' in p) return selectCommit(ctx, params, s, item.seq);
-    const scorer = s.scorer;
-    if (!scorer) throw new ItemError('a fixed word list has nothing to score');
-    const source = poolOf(params).type === 'file' ? 'the word list' : 'the WordNet list';
-    if (p.end > s.candidates.length) throw new ItemError(`item covers candidates up to ${p.end} but ${source} now has ${s.candidates.length}`);
-    const batch = s.candidates.slice(p.start, p.end);
-    const templates = { noun: params.nounTemplates, adj: params.adjTemplates };
-    const feats = await scorer.texts.encodeSets(batch.map((c) => promptsFor(c.word, templates[c.pos])));
-    const scores = quantileSimilarity(matrix(feats, batch.length, scorer.encoder.dim), scorer.classFeatures, params.quantile);
-    return (db) => {
-      batch.forEach((c, i) => upsertScoredLabel(db, c.word, c.pos, templateColumn(templates[c.pos]), scores[i]!));
-    };
-  },
-  async dispose() {
-    await state?.scorer?.encoder.release();
-    state = null;
-  },
-};
+      const { encoder } = await openProjectClip(ctx.project, { batchSize: 256 });
+      const texts = new TextFeatureMemo(encoder);
+      const classFeatures = matrix(await texts.encode(classes.names.map((n) => fillTemplate(params.classTemplate, n))), classes.names.length, encoder.dim);
+      state = { classNames: classes.names, candidates, scorer: { encoder, texts, classFeatures } };
+    },
+    async runItem(ctx, params, item) {
+      const s = state!;
+      const p = item.payload;
+      if ('fixed' in p) return fixedCommit(params, s);
+      if ('select' in p) return selectCommit(ctx, params, s, item.seq);
+      const scorer = s.scorer;
+      if (!scorer) throw new ItemError('a fixed word list has nothing to score');
+      const source = poolOf(params).type === 'file' ? 'the word list' : 'the WordNet list';
+      if (p.end > s.candidates.length) throw new ItemError(`item covers candidates up to ${p.end} but ${source} now has ${s.candidates.length}`);
+      const batch = s.candidates.slice(p.start, p.end);
+      const templates = { noun: params.nounTemplates, adj: params.adjTemplates };
+      const feats = await scorer.texts.encodeSets(batch.map((c) => promptsFor(c.word, templates[c.pos])));
+      const scores = quantileSimilarity(matrix(feats, batch.length, scorer.encoder.dim), scorer.classFeatures, params.quantile);
+      return (db) => {
+        batch.forEach((c, i) => upsertScoredLabel(db, c.word, c.pos, templateColumn(templates[c.pos]), scores[i]!));
+      };
+    },
+    async dispose() {
+      await state?.scorer?.encoder.release();
+      state = null;
+    },
+  };
+}
+
+export const mineLabelsHandler = createMineLabelsHandler();
 
 function selectCommit(ctx: JobContext, params: MineLabelsJobParams, s: MiningState, seq: number) {
   const db = ctx.project.db;
