@@ -12,7 +12,7 @@ import { SEED_ADJECTIVES, SEED_CLASSES, SEED_NOUNS } from './seed-words';
 import { seedRuns, SEED_OOD_SETS } from './seed-runs';
 import { insertSeedCandidate } from '../store/candidates';
 import { countDatasets, insertDataset, type DatasetKind } from '../store/datasets';
-import { insertSeedImage } from '../store/images';
+import { insertImage } from '../store/images';
 import { insertVersion } from '../store/prompts';
 import { analyze } from '../store/maintenance';
 
@@ -91,7 +91,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
     const indDatasetId = dataset('seed-ind-train', 'ind-train');
     const classIds = classes.map((c, idx) => insertClass(db, indDatasetId, c.name, idx));
     const insImage = (datasetId: number, classId: number | null, path: string, width: number | null, height: number | null, bytes: number, sha256: string | null, skipReason: string | null, thumbPath: string | null, selected: 0 | 1) =>
-      insertSeedImage(db, { datasetId, classId, path, width, height, bytes, sha256, skipReason, thumbPath, selected });
+      insertImage(db, { datasetId, classId, path, width, height, bytes, sha256, skipReason, thumbPath, selected });
     const insPrompt = (imageId: number, version: number, author: 'model' | 'human', model: string, rawAnswer: string, elementsJson: string, prompt: string, createdAt: number) =>
       insertVersion(db, { imageId, version, author, model, rawAnswer, elementsJson, prompt, createdAt });
     const imageIds: number[] = [];

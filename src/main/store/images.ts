@@ -110,24 +110,8 @@ export interface NewImage {
   thumbPath: string | null;
 }
 
-export function insertImage(db: Db, i: NewImage): number {
-  return Number(
-    writeOf(db, 'INSERT INTO images (dataset_id, class_id, path, width, height, bytes, sha256, skip_reason, thumb_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      i.datasetId,
-      i.classId,
-      i.path,
-      i.width,
-      i.height,
-      i.bytes,
-      i.sha256,
-      i.skipReason,
-      i.thumbPath,
-    ).lastInsertRowid,
-  );
-}
-
-/** The dev seed also sets `selected`. */
-export function insertSeedImage(db: Db, i: NewImage & { selected: 0 | 1 }): number {
+/** `selected` defaults to 0 as in the schema (the dev seed sets it). */
+export function insertImage(db: Db, i: NewImage & { selected?: 0 | 1 }): number {
   return Number(
     writeOf(db, 'INSERT INTO images (dataset_id, class_id, path, width, height, bytes, sha256, skip_reason, thumb_path, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       i.datasetId,
@@ -139,7 +123,7 @@ export function insertSeedImage(db: Db, i: NewImage & { selected: 0 | 1 }): numb
       i.sha256,
       i.skipReason,
       i.thumbPath,
-      i.selected,
+      i.selected ?? 0,
     ).lastInsertRowid,
   );
 }
