@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { Adam } from '../../pipeline/train/adam';
 import { SeededRandom } from '../../pipeline/train/seeded-random';
-import { runTrainingLoop, type EpochCheckpointInfo, type StepMetrics } from '../../pipeline/train/training-loop';
+import { runTrainingLoop } from '../../pipeline/train/training-loop';
+import type { WorldTrainingHooks } from '../training-options';
 import { openTrainingStep } from '../../pipeline/train/training-step-session';
 import type { ModelProto } from '../../onnx';
 import { IND_CLASS_NAMES } from '../catalogue';
@@ -26,16 +27,7 @@ export const CLASSIFIER_TRAINING_DEFAULTS = {
 };
 export type ClassifierTrainingSettings = typeof CLASSIFIER_TRAINING_DEFAULTS;
 
-export interface ClassifierTrainingOptions extends Partial<ClassifierTrainingSettings> {
-  checkpointPath?: string;
-  resume?: boolean;
-  intraOpNumThreads?: number;
-  onStep?(m: StepMetrics): void;
-  onCheckpoint?(info: EpochCheckpointInfo): void;
-  /** Called once the training images are rendered (rendering is a few seconds of the run). */
-  onData?(count: number): void;
-  signal?: AbortSignal;
-}
+export interface ClassifierTrainingOptions extends Partial<ClassifierTrainingSettings>, WorldTrainingHooks {}
 
 export interface ClassifierTrainingResult {
   model: ModelProto;

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../onnx';
 import { Adam } from '../../pipeline/train/adam';
 import { SeededRandom } from '../../pipeline/train/seeded-random';
-import { runTrainingLoop, type EpochCheckpointInfo, type StepMetrics } from '../../pipeline/train/training-loop';
+import { runTrainingLoop } from '../../pipeline/train/training-loop';
+import type { WorldTrainingHooks } from '../training-options';
 import { openTrainingStep } from '../../pipeline/train/training-step-session';
 import { normalisedBatch } from '../classifier/pixels';
 import { trainableParams, withTrainingTail, withWeights } from '../classifier/trainable';
@@ -14,15 +15,7 @@ import { buildImageTower, buildTextModel, contrastiveTail, initTextParams, TEXT_
 export const CLIP_TRAINING_DEFAULTS = { seed: 0, trainImages: 4200, epochs: 6, batchSize: 64, lr: 2e-3, etaMin: 1e-5, weightDecay: 1e-5 };
 export type ClipTrainingSettings = typeof CLIP_TRAINING_DEFAULTS;
 
-export interface ClipTrainingOptions extends Partial<ClipTrainingSettings> {
-  checkpointPath?: string;
-  resume?: boolean;
-  intraOpNumThreads?: number;
-  onStep?(m: StepMetrics): void;
-  onCheckpoint?(info: EpochCheckpointInfo): void;
-  onData?(count: number): void;
-  signal?: AbortSignal;
-}
+export interface ClipTrainingOptions extends Partial<ClipTrainingSettings>, WorldTrainingHooks {}
 
 export interface ClipTrainingResult {
   imageModel: ModelProto;
