@@ -8,7 +8,7 @@ export type JobTouches = z.infer<typeof JobTouches>;
 /**
  * One kind of job, as both processes agree on it: the API queues `params` once and one `payload` per item, the job
  * process parses both again when it picks the job up (a row written by an older version may no longer fit).
- * `result` is what an item hands back to be recorded beside its 'done' mark in job_items.
+ * `result` is what an item records in job_items beside its 'done' mark (nothing today: see NoItemResult).
  */
 export interface JobContract<K extends string, P extends z.ZodType, I extends z.ZodType, R extends z.ZodType> {
   kind: K;
@@ -19,7 +19,6 @@ export interface JobContract<K extends string, P extends z.ZodType, I extends z.
   touches: JobTouches;
   /** Every view the job's writes show in: the studio refreshes them on each state change and, throttled, on progress. */
   refreshes: readonly DataEntity[];
-  /** What one item is, for progress text ("3 of 40 images"). */
   /**
    * A better reason than the zod issue for stored params that no longer parse, when the version that wrote them is
    * known to differ in a named way (a removed option); null when there is nothing to add.
