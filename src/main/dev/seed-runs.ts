@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { insertEvaluation } from '../store/evaluations';
+import { evaluationMetrics, insertEvaluation } from '../store/evaluations';
 import { putMetric } from '../store/run-metrics';
 import { insertRun } from '../store/runs';
 import { computeOodMetrics, downsampleCurve, rocCurve, scoreHistogram } from '../ood';
@@ -85,13 +85,7 @@ export function seedRuns(db: Db, seed: number, oodDatasetIds: number[], data: Re
         runId,
         oodDatasetId: oodDatasetIds[s] ?? null,
         oodName: name,
-        auroc: m.auroc,
-        fpr95Mos: m.fpr95Mos,
-        fpr95OpenOod: m.fpr95OpenOod,
-        auprIn: m.auprIn,
-        auprOut: m.auprOut,
-        nInd: m.nInd,
-        nOod: m.nOod,
+        ...evaluationMetrics(m),
         switchesJson: JSON.stringify(trained ? { projection: r.kind === 'projection', tunedLabels: r.kind === 'labels' } : { projection: false, tunedLabels: false }),
         curvesJson: JSON.stringify(curves),
         createdAt: created + 2000,

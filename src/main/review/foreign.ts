@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RunOrigin } from '../../shared/api/routes/review';
 import type { OpenProject } from '../project/project';
 import type { Db } from '../store/db';
-import { insertEvaluation } from '../store/evaluations';
+import { evaluationMetrics, insertEvaluation } from '../store/evaluations';
 import { importedBundlePath, importedOriginJson, insertRunImport, listRunImports, runIdOfBundle } from '../store/run-imports';
 import { putMetric } from '../store/run-metrics';
 import { getRun, insertRun, type RunStatus } from '../store/runs';
@@ -170,13 +170,7 @@ export function importBundle(project: OpenProject, bytes: Uint8Array, label: str
           runId: id,
           oodDatasetId: null,
           oodName: e.oodName,
-          auroc: e.auroc,
-          fpr95Mos: e.fpr95Mos,
-          fpr95OpenOod: e.fpr95OpenOod,
-          auprIn: e.auprIn,
-          auprOut: e.auprOut,
-          nInd: e.nInd,
-          nOod: e.nOod,
+          ...evaluationMetrics(e),
           switchesJson: JSON.stringify(e.switches),
           curvesJson: e.curves ? JSON.stringify(e.curves) : null,
           createdAt: e.createdAt,

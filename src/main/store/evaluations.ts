@@ -36,6 +36,14 @@ export interface NewEvaluation {
   createdAt: number;
 }
 
+/** The metric columns of an evaluation row. */
+export type EvaluationMetrics = Pick<NewEvaluation, 'auroc' | 'fpr95Mos' | 'fpr95OpenOod' | 'auprIn' | 'auprOut' | 'nInd' | 'nOod'>;
+
+/** Just the stored metric columns of a metrics record (one computed now, or one read from a run bundle). */
+export function evaluationMetrics(m: EvaluationMetrics): EvaluationMetrics {
+  return { auroc: m.auroc, fpr95Mos: m.fpr95Mos, fpr95OpenOod: m.fpr95OpenOod, auprIn: m.auprIn, auprOut: m.auprOut, nInd: m.nInd, nOod: m.nOod };
+}
+
 export function insertEvaluation(db: Db, e: NewEvaluation): number {
   return Number(
     stmt(

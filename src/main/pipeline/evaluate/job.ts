@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../files/atomic';
 import { ItemError, type JobContext, type JobHandler } from '../../jobs/handler';
 import { evaluateRunJob, type ParamsOf } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
-import { insertEvaluation } from '../../store/evaluations';
+import { evaluationMetrics, insertEvaluation } from '../../store/evaluations';
 import { downsampleCurve, evaluateOodSets, rocCurve, scoreHistogram } from '../../ood';
 import type { EvaluationCurves } from '../../../shared/api/routes/evaluations';
 import type { ClipEncoder } from '../features';
@@ -85,13 +85,7 @@ function createEvaluateRunHandler(): JobHandler<typeof evaluateRunJob.kind> {
           runId: params.runId,
           oodDatasetId: set.id,
           oodName: set.name,
-          auroc: m.auroc,
-          fpr95Mos: m.fpr95Mos,
-          fpr95OpenOod: m.fpr95OpenOod,
-          auprIn: m.auprIn,
-          auprOut: m.auprOut,
-          nInd: m.nInd,
-          nOod: m.nOod,
+          ...evaluationMetrics(m),
           switchesJson: JSON.stringify(switches),
           curvesJson: JSON.stringify(curves),
           createdAt: Date.now(),
