@@ -1,8 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { Adam } from '../../pipeline/train/adam';
-import { SeededRandom } from '../../pipeline/train/seeded-random';
 import { runTrainingLoop } from '../../pipeline/train/training-loop';
-import type { WorldTrainingHooks } from '../training-options';
+import { worldLoopOptions, type WorldTrainingHooks } from '../training-options';
 import { openTrainingStep } from '../../pipeline/train/training-step-session';
 import type { ModelProto } from '../../onnx';
 import { IND_CLASS_NAMES } from '../catalogue';
@@ -63,14 +61,8 @@ export async function trainWorldClassifier(opts: ClassifierTrainingOptions = {})
     const result = await runTrainingLoop({
       kind: 'world-classifier',
       numSamples: images.length,
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      // Weights come from the factory's own seeded stream; the shuffles from this one (stored in checkpoints).
-      rng: new SeededRandom(settings.seed),
-      baseLr: settings.lr,
-      etaMin: settings.etaMin,
-      schedule: 'step',
-      optimizer: new Adam({ weightDecay: settings.weightDecay }),
+      // Weights come from the model's own seeded stream; the shuffles from the loop's (worldLoopOptions).
+      ...worldLoopOptions(settings),
       params: Object.fromEntries(params.specs.map((s, i) => [s.name, params.values[i]!])),
       runStep: (batch, values) => {
         const x = new ort.Tensor('float32', normalisedBatch(pixels, batch), [batch.length, 3, WORLD_IMAGE_SIZE, WORLD_IMAGE_SIZE]);

@@ -1,9 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../onnx';
-import { Adam } from '../../pipeline/train/adam';
-import { SeededRandom } from '../../pipeline/train/seeded-random';
 import { runTrainingLoop } from '../../pipeline/train/training-loop';
-import type { WorldTrainingHooks } from '../training-options';
+import { worldLoopOptions, type WorldTrainingHooks } from '../training-options';
 import { openTrainingStep } from '../../pipeline/train/training-step-session';
 import { normalisedBatch } from '../classifier/pixels';
 import { trainableParams, withTrainingTail, withWeights } from '../classifier/trainable';
@@ -46,13 +44,8 @@ export async function trainWorldClip(opts: ClipTrainingOptions = {}): Promise<Cl
     const result = await runTrainingLoop({
       kind: 'world-clip',
       numSamples: images.length,
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      rng: new SeededRandom(settings.seed),
-      baseLr: settings.lr,
-      etaMin: settings.etaMin,
-      schedule: 'step',
-      optimizer: new Adam({ weightDecay: settings.weightDecay }),
+      // Weights come from the model's own seeded stream; the shuffles from the loop's (worldLoopOptions).
+      ...worldLoopOptions(settings),
       params: Object.fromEntries(specs.map((s, i) => [s.name, values[i]!])),
       runStep: (batch, current) => {
         const n = batch.length;
