@@ -35,18 +35,38 @@ function byteSymbols(): string[] {
   return symbols;
 }
 
-/** Left-to-right merges that assemble each word (ASCII lowercase only) into one token. */
+/** The pieces byte-pair encoding makes of `symbols` with `merges` (by rank, lowest first), as the tokenizer will. */
+function applyMerges(symbols: string[], ranks: Map<string, number>): string[] {
+  const pieces = [...symbols];
+  for (;;) {
+    let best = -1;
+    let bestRank = Infinity;
+    for (let i = 0; i + 1 < pieces.length; i++) {
+      const rank = ranks.get(`${pieces[i]} ${pieces[i + 1]}`);
+      if (rank !== undefined && rank < bestRank) [best, bestRank] = [i, rank];
+    }
+    if (best < 0) return pieces;
+    pieces.splice(best, 2, `${pieces[best]}${pieces[best + 1]}`);
+  }
+}
+
+/**
+ * Merges that assemble each word (ASCII lowercase only) into one token. Each word is first encoded with the merges
+ * made so far (a higher-ranked merge of another word may split it differently than left to right), then its
+ * remaining pieces are joined left to right by new, lower-ranked merges, which cannot change an earlier word: that
+ * one is already a single token.
+ */
 function mergesFor(words: string[]): string[] {
   const merges: string[] = [];
-  const seen = new Set<string>();
+  const ranks = new Map<string, number>();
   for (const word of words) {
     if (!/^[a-z]+$/.test(word) || word.length < 2) continue;
-    const symbols = [...word.slice(0, -1), `${word.at(-1)}</w>`];
-    let left = symbols[0];
-    for (const right of symbols.slice(1)) {
+    const pieces = applyMerges([...word.slice(0, -1), `${word.at(-1)}</w>`], ranks);
+    let left = pieces[0]!;
+    for (const right of pieces.slice(1)) {
       const merge = `${left} ${right}`;
-      if (!seen.has(merge)) {
-        seen.add(merge);
+      if (!ranks.has(merge)) {
+        ranks.set(merge, merges.length);
         merges.push(merge);
       }
       left += right;
