@@ -18,7 +18,7 @@ export function registerWorld(program: Command): void {
   world
     .command('train')
     .description('train the world models with the project\'s own autodiff (resumable: continues from the work dir\'s checkpoints)')
-    .option('--only <models>', 'comma-separated subset of: classifier, clip')
+    .option('--only <models>', 'comma-separated subset of: classifier, clip, unet')
     .option('--out <dir>', 'where the trained weights and their records go', path.join('resources', 'world'))
     .option('--work-dir <dir>', 'checkpoints (one per model, written after every epoch)', path.join(os.tmpdir(), 'synood-world-train'))
     .option('--fresh', 'ignore existing checkpoints and start over')

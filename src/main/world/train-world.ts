@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { saveModel } from '../onnx';
@@ -7,11 +7,16 @@ import { IND_CLASS_NAMES } from './catalogue';
 import { evaluateWorldClassifier } from './classifier/evaluate-classifier';
 import { CLASSIFIER_TRAINING_DEFAULTS, trainWorldClassifier } from './classifier/train-classifier';
 import { trainWorldClip } from './clip/train-clip';
+import { trainableParams } from './classifier/trainable';
 import { zeroShotAccuracy } from './clip/zero-shot';
 import { worldSplit } from './splits';
+import { denoiserError, PIPELINE_START_T } from './diffusion/evaluate-unet';
+import { SD_INPAINT_DIR, writeWorldSdInpaint } from './diffusion/sd-folder';
+import { readWordEmbeddings } from './diffusion/text-states';
+import { trainWorldUnet } from './diffusion/train-unet';
 
-/** The models `synood world train` can train; more join as they land (tiny CLIP, inpainting UNet). */
-export const WORLD_MODELS = ['classifier', 'clip'] as const;
+/** The models `synood world train` can train, in the order they train (the UNet reads the tiny CLIP's words). */
+export const WORLD_MODELS = ['classifier', 'clip', 'unet'] as const;
 export type WorldModel = (typeof WORLD_MODELS)[number];
 
 export const CLASSIFIER_FILE = 'classifier.onnx';
@@ -48,6 +53,25 @@ export const ClipRecord = z.object({
 });
 export type ClipRecord = z.infer<typeof ClipRecord>;
 
+export const UNET_RECORD = 'sd-inpaint.json';
+/** Held-out images the record's denoiser figures are measured on (ind-test: never in world-train). */
+export const UNET_EVAL_IMAGES = 50;
+
+export const UnetRecord = z.object({
+  model: z.literal('world-sd-inpaint'),
+  dir: z.string(),
+  /** sha256 of every file of the folder, by path inside it. */
+  sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  unetParameters: z.number().int(),
+  settings: z.object({ seed: z.number(), trainImages: z.number(), epochs: z.number(), batchSize: z.number(), lr: z.number(), etaMin: z.number(), weightDecay: z.number(), pipelineRangeShare: z.number(), fullMaskShare: z.number(), emptyPromptShare: z.number() }),
+  lastEpochLoss: z.number(),
+  /** One UNet call at t = 601 on held-out images: mean squared error of x̂0, of x_t, and of guessing 0. */
+  denoiser: z.object({ t: z.number().int(), images: z.number().int(), predictedMse: z.number(), noisyMse: z.number(), zeroMse: z.number() }),
+  trainSeconds: z.number(),
+  epochsThisRun: z.number().int(),
+});
+export type UnetRecord = z.infer<typeof UnetRecord>;
+
 export interface WorldTrainOptions {
   outDir: string;
   workDir: string;
@@ -60,14 +84,22 @@ export interface WorldTrainOptions {
   log(line: string): void;
 }
 
-export async function trainWorld(o: WorldTrainOptions): Promise<{ classifier?: ClassifierRecord; clip?: ClipRecord; seconds: number }> {
+export interface WorldTrainResult {
+  classifier?: ClassifierRecord;
+  clip?: ClipRecord;
+  unet?: UnetRecord;
+  seconds: number;
+}
+
+export async function trainWorld(o: WorldTrainOptions): Promise<WorldTrainResult> {
   const started = performance.now();
   const which = new Set(o.only ?? WORLD_MODELS);
   mkdirSync(o.outDir, { recursive: true });
   mkdirSync(o.workDir, { recursive: true });
-  const out: { classifier?: ClassifierRecord; clip?: ClipRecord; seconds: number } = { seconds: 0 };
+  const out: WorldTrainResult = { seconds: 0 };
   if (which.has('classifier')) out.classifier = await trainClassifierStage(o);
   if (which.has('clip')) out.clip = await trainClipStage(o);
+  if (which.has('unet')) out.unet = await trainUnetStage(o);
   out.seconds = (performance.now() - started) / 1000;
   return out;
 }
@@ -147,6 +179,47 @@ async function trainClipStage(o: WorldTrainOptions): Promise<ClipRecord> {
   };
   writeFileSync(path.join(o.outDir, CLIP_RECORD), JSON.stringify(record, null, 2) + '\n');
   o.log(`clip: zero-shot InD accuracy ${(100 * accuracy).toFixed(1)}% on ${test.length} images; trained in ${trainSeconds.toFixed(1)} s`);
+  return record;
+}
+
+async function trainUnetStage(o: WorldTrainOptions): Promise<UnetRecord> {
+  const t0 = performance.now();
+  const clipText = path.join(o.outDir, CLIP_TEXT_FILE);
+  if (!existsSync(clipText)) throw new Error(`unet: the text states come from the tiny CLIP, and ${clipText} is missing (train 'clip' first)`);
+  const words = readWordEmbeddings(clipText);
+  const result = await trainWorldUnet({
+    wordEmbeddings: words,
+    seed: o.seed,
+    epochs: o.epochs,
+    checkpointPath: path.join(o.workDir, 'unet.ckpt'),
+    resume: !o.fresh,
+    intraOpNumThreads: o.threads,
+    onData: (n) => o.log(`unet: ${n} world images ready (${secondsSince(t0)} s)`),
+    onStep: (m) => {
+      if (m.stepInEpoch % 10 === 0) o.log(`unet: epoch ${m.epoch + 1} step ${m.stepInEpoch + 1} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} (${secondsSince(t0)} s)`);
+    },
+    onCheckpoint: (c) => o.log(`unet: epoch ${c.epoch} checkpointed to ${c.path}`),
+  });
+  if (result.startedAtEpoch > 0) o.log(`unet: resumed at epoch ${result.startedAtEpoch + 1}`);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const held = worldSplit('ind-test', { count: UNET_EVAL_IMAGES });
+  const err = await denoiserError(result.model, held, words, { threads: o.threads });
+  const dir = path.join(o.outDir, SD_INPAINT_DIR);
+  const files = writeWorldSdInpaint(dir, result.model, words);
+  const sha256 = Object.fromEntries(files.sort().map((f) => [f, createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')]));
+  const record: UnetRecord = {
+    model: 'world-sd-inpaint',
+    dir: SD_INPAINT_DIR,
+    sha256,
+    unetParameters: trainableParams(result.model).values.reduce((a, v) => a + v.length, 0),
+    settings: result.settings,
+    lastEpochLoss: result.lastEpochLoss,
+    denoiser: { t: PIPELINE_START_T, images: held.length, predictedMse: err.predicted, noisyMse: err.noisy, zeroMse: err.zero },
+    trainSeconds: Math.round(trainSeconds * 10) / 10,
+    epochsThisRun: result.settings.epochs - result.startedAtEpoch,
+  };
+  writeFileSync(path.join(o.outDir, UNET_RECORD), JSON.stringify(record, null, 2) + '\n');
+  o.log(`unet: x̂0 MSE at t=${PIPELINE_START_T} ${err.predicted.toFixed(4)} (noisy ${err.noisy.toFixed(4)}, zero guess ${err.zero.toFixed(4)}) on ${held.length} held-out images; trained in ${trainSeconds.toFixed(1)} s; wrote ${dir}`);
   return record;
 }
 
