@@ -16,7 +16,7 @@ export interface DemoInputs {
 }
 
 export const WORLD_DEMO_NOTE =
-  "The demo runs on the project's miniature world (docs/WORLD.md): procedural 64×64 scenes, 10 InD object kinds, near-OOD (the other 30 kinds) and far-OOD (no object) test sets, and the models the project trained on that world where they exist. Its numbers mean what the world's models make them mean: a model listed as a STAND-IN below has random weights.";
+  "The demo runs on the project's miniature world (docs/WORLD.md): procedural 64×64 scenes, 10 InD object kinds, near-OOD (the other 30 kinds) and far-OOD (no object) test sets, and the models the project trained on that world where they exist. Its numbers mean what the world's models make them mean: a model the \"models\" line calls a STAND-IN has random weights.";
 
 /** Sizes that keep the world demo well under 3 minutes on 2 cores: 40 guided images, 100 images per test set. */
 const WORLD_DEMO_SIZES = { trainPerClass: 8, testPerSet: 100, subsetPerClass: 4 };
