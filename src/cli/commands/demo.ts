@@ -10,11 +10,13 @@ export function registerDemo(program: Command): void {
     .description('run the whole SynOOD pipeline on bundled procedural data with tiny random-weight models (≈ 1–3 min on 2 cores)')
     .option('--dir <dir>', 'where to write the demo data and project', path.join(os.homedir(), 'synood-demo'))
     .option('--force', 'replace a demo already in --dir (by default a demo there is kept and this one goes to a fresh <dir>-2, -3, …)')
+    .option('--world', "preview: run on the miniature world's splits and models (docs/WORLD.md) instead of the factory's random-weight ones")
     .option('--json', 'machine-readable output')
-    .action(async (o: { dir: string; force?: boolean; json?: boolean }) => {
-      const { runDemo, DEMO_DISCLAIMER } = loadDemo();
+    .action(async (o: { dir: string; force?: boolean; world?: boolean; json?: boolean }) => {
+      const { runDemo, DEMO_DISCLAIMER: FACTORY_DISCLAIMER, WORLD_DEMO_NOTE } = loadDemo();
+      const DEMO_DISCLAIMER = o.world ? WORLD_DEMO_NOTE : FACTORY_DISCLAIMER;
       const log = o.json ? () => undefined : (line: string) => process.stdout.write(line + '\n');
-      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total), ...(o.force ? { force: true } : {}) });
+      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total), ...(o.force ? { force: true } : {}), ...(o.world ? { data: 'world' as const } : {}) });
       printResult({ ...result, disclaimer: DEMO_DISCLAIMER }, !!o.json, () =>
         [
           '',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadWorld } from '../lazy';
 import { CliError, EXIT, printResult } from '../output';
+import { GUIDANCE_OBJECTIVES } from '../../shared/guidance';
 
 function positiveInt(what: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -70,5 +71,40 @@ export function registerWorld(program: Command): void {
       if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new CliError(`unknown split '${split}' (known: ${SPLIT_NAMES.join(', ')})`, EXIT.usage);
       writeFileSync(path.resolve(o.file), await contactSheet(split as (typeof SPLIT_NAMES)[number], positiveInt('--cols', o.cols)!, positiveInt('--rows', o.rows)!));
       process.stdout.write(`wrote ${path.resolve(o.file)}\n`);
+    });
+
+  world
+    .command('bench')
+    .description('the whole SynOOD loop on the world through the studio\'s routes, per guidance objective: Table 1, ablations, floors, verdict, RESULT line (docs/WORLD.md)')
+    .option('--quick', 'small sizes (2 seeds, 20 images per objective, 30 per test set): the CI check')
+    .option('--seeds <n>', 'training seeds per variant (default 3)')
+    .option('--images <n>', 'synthetic images per objective (default 200)')
+    .option('--test-per-set <n>', 'images per test set: ind-test, near-OOD, far-OOD (default 500)')
+    .option('--objectives <list>', `comma-separated guidance objectives (default all)`)
+    .option('--describer <name>', 'vlm or clip-noun', 'vlm')
+    .option('--dir <dir>', 'work folder (data, project; replaced)', path.join(os.tmpdir(), 'synood-world-bench'))
+    .option('--out <dir>', 'also write world-bench.md (the tables) and world-bench.json (every figure) here')
+    .action(async (o: { quick?: boolean; seeds?: string; images?: string; testPerSet?: string; objectives?: string; describer: string; dir: string; out?: string }) => {
+      const { runWorldBench, writeBenchOutputs, WORLD_DESCRIBERS } = loadWorld();
+      if (!(WORLD_DESCRIBERS as readonly string[]).includes(o.describer)) throw new CliError(`--describer: unknown '${o.describer}' (known: ${WORLD_DESCRIBERS.join(', ')})`, EXIT.usage);
+      const objectives = o.objectives?.split(',').map((s) => s.trim());
+      const unknown = objectives?.find((x) => !(GUIDANCE_OBJECTIVES as readonly string[]).includes(x));
+      if (unknown) throw new CliError(`--objectives: unknown '${unknown}' (known: ${GUIDANCE_OBJECTIVES.join(', ')})`, EXIT.usage);
+      const result = await runWorldBench({
+        dir: o.dir,
+        quick: !!o.quick,
+        seeds: positiveInt('--seeds', o.seeds),
+        images: positiveInt('--images', o.images),
+        testPerSet: positiveInt('--test-per-set', o.testPerSet),
+        objectives: objectives as (typeof GUIDANCE_OBJECTIVES)[number][] | undefined,
+        describer: o.describer as (typeof WORLD_DESCRIBERS)[number],
+        log: (line) => process.stdout.write(line + '\n'),
+      });
+      if (o.out) {
+        const files = writeBenchOutputs(path.resolve(o.out), result);
+        process.stdout.write(`wrote ${files.markdown} and ${files.json}\n`);
+      }
+      // The RESULT line is the last line printed.
+      process.stdout.write('\n' + result.text + '\n');
     });
 }

@@ -2,3 +2,5 @@
 export { trainWorld, WORLD_MODELS } from './train-world';
 export { SPLIT_NAMES } from './splits';
 export { contactSheet, writeSplit } from './write-split';
+export { runWorldBench, writeBenchOutputs } from './bench/run-bench';
+export { WORLD_DESCRIBERS } from './bench/world-models';
