@@ -1,11 +1,10 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeTinyClip, writeTinySdInpaint } from '../../onnx/factory';
+import { writeTinyClip } from '../../onnx/factory';
 import { resourcePath } from '../../onnx/resources';
 import { writeTinyVlm } from '../../pipeline/describe/tiny-vlm';
 import { importModel, insertModel, type ModelRole } from '../../models';
 import type { Db } from '../../store/db';
-import { WORLD_IMAGE_SIZE } from '../scene';
 import { CLASSIFIER_FILE } from '../train-world';
 
 /** Which describer the describe stage runs: the stand-in VLM, or the CLIP-noun describer over the registered CLIP. */
@@ -41,12 +40,12 @@ export async function writeWorldModels(modelsDir: string, db: Db, opts: { descri
   const paths: Partial<Record<ModelRole, string>> = {
     classifier: path.join(modelsDir, 'world-classifier.onnx'),
     clip: path.join(modelsDir, 'stand-in-clip'),
-    inpainting: path.join(modelsDir, 'stand-in-sd2-inpainting'),
+    inpainting: path.join(modelsDir, 'world-sd2-inpainting'),
   };
-  const provenance: WorldModels['provenance'] = { classifier: 'world-trained', clip: 'stand-in', inpainting: 'stand-in' };
+  const provenance: WorldModels['provenance'] = { classifier: 'world-trained', clip: 'stand-in', inpainting: 'world-trained' };
   copyFileSync(resourcePath('world', CLASSIFIER_FILE), paths.classifier!);
   writeTinyClip(paths.clip!, { seed: 9, imageSize: 32 });
-  writeTinySdInpaint(paths.inpainting!, { seed: 21, imageSize: WORLD_IMAGE_SIZE });
+  cpSync(resourcePath('world', 'sd-inpaint'), paths.inpainting!, { recursive: true });
   if (describer === 'vlm') {
     paths.vlm = path.join(modelsDir, 'stand-in-llava');
     provenance.vlm = 'stand-in';
