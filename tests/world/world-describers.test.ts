@@ -78,4 +78,18 @@ describe('the CLIP-noun describer on the world (tiny CLIP, world nouns)', () => 
     // The background is what the tiny CLIP sees best (measured 100%); chance is K / V = 15%.
     expect(backgroundHits / N).toBeGreaterThanOrEqual(0.8);
   }, 180_000);
+
+  it('leaves out the class: no word of a phrase class name is ever said, even when it is the best match', async () => {
+    const img = images[0]!;
+    const className = IND_CLASS_NAMES[img.indClass!]!;
+    const classWords = className.split(' ');
+    const vocabulary = [...WORLD_DESCRIBER_NOUNS, ...classWords];
+    const all = new ClipNounDescriber({ encoder, vocabulary, topK: vocabulary.length });
+    const { elements } = await all.describe(files[0]!, className);
+    expect(elements).toHaveLength(WORLD_DESCRIBER_NOUNS.length);
+    for (const w of classWords) expect(elements).not.toContain(w);
+    // Without the class, its shape word is the image's best noun (the tower was trained on object captions).
+    const { elements: other } = await all.describe(files[0]!, 'nothing');
+    expect(other.slice(0, 3)).toContain(classWords.at(-1));
+  });
 });
