@@ -2,3 +2,6 @@
 export { trainWorld, WORLD_MODELS } from './train-world';
 export { SPLIT_NAMES } from './splits';
 export { contactSheet, writeSplit } from './write-split';
+export { readSplitManifest } from './write-split';
+export { committedWorldClipFiles, writeWorldClipFolder } from './clip/pipeline-folder';
+export { describeWorldImages, ORACLE_SOURCE, WORLD_DESCRIBER_NOUNS } from './describers';
