@@ -111,6 +111,7 @@ describe('the tiny CLIP as a pipeline CLIP folder', () => {
         }
         if (best === img.indClass) hits++;
       });
+      console.log(`RESULT world_clip_pipeline zero_shot_ind_accuracy=${(hits / images.length).toFixed(3)} images=${images.length} image_max_abs_diff=${maxAbsDiff(pipelineImg, towerImg).toExponential(1)}`);
       expect(hits / images.length).toBeGreaterThanOrEqual(0.8);
     } finally {
       await enc.release();
