@@ -47,8 +47,9 @@ async function loadDescriber(db: Db, params: DescribeParams): Promise<Loaded> {
   }
   const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db));
   const describer = new ClipNounDescriber({ encoder, ...(params.nouns ? { vocabulary: params.nouns } : {}), ...(params.topK ? { topK: params.topK } : {}) });
-  const vocabulary = params.nouns ? `${params.nouns.length} nouns` : 'wordnet';
-  return { describer, label: `clip-nouns:${path.basename(dir)}:${vocabulary}`, release: () => encoder.release() };
+  // WordNet's nouns keep the plain label; a given noun list is named by its size.
+  const label = `clip-nouns:${path.basename(dir)}${params.nouns ? `:${params.nouns.length} nouns` : ''}`;
+  return { describer, label, release: () => encoder.release() };
 }
 
 /**
