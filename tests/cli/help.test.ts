@@ -15,7 +15,7 @@ const COMMANDS: [string[], string[]][] = [
   [['models', 'import'], ['--role', '--copy', '--project', '--json']],
   [['models', 'download'], ['--role', '--revision', '--dest', '--project']],
   [['select'], ['--k', '--dataset', '--project', '--json']],
-  [['describe'], ['--images', '--project', '--json', '--no-wait']],
+  [['describe'], ['--images', '--nouns', '--top-k', '--project', '--json', '--no-wait']],
   [['generate'], ['--objective', '--strength', '--steps', '--guidance', '--iterations', '--lr', '--seed', '--per-image', '--subset', '--classes', '--images', '--no-wait']],
   [['accept'], ['--all', '--ids', '--reject', '--status', '--max-source-prob', '--min-energy', '--json']],
   [['mine-labels'], ['--pct', '--quantile', '--candidate-limit', '--noun-template', '--no-wait']],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { preprocessInto, preprocessingKey, resizedShape, type ClipPreprocessing } from '../../src/main/pipeline/features/clip-preprocess';
+import { CLIP_NORMALISATION, normalisationOf, preprocessInto, preprocessingKey, resizedShape, type ClipPreprocessing } from '../../src/main/pipeline/features/clip-preprocess';
 
 // References from torchvision + PIL (fixtures/make-preprocess-fixture.py): OpenAI CLIP's Resize(BICUBIC) and
 // NegLabel's Resize(BILINEAR), CenterCrop, ToTensor, Normalize. libvips and PIL round differently, so we allow a
@@ -57,5 +57,24 @@ describe('CLIP preprocessing with sharp', () => {
     expect(resizedShape(61, 47, 32)).toEqual({ width: 41, height: 32 });
     expect(resizedShape(300, 500, 224)).toEqual({ width: 224, height: 373 });
     expect(preprocessingKey('neglabel', 224)).toBe('neglabel-linear-224');
+  });
+
+  it("normalises with a folder's own mean/std when preprocessor_config.json gives them; the cache key says so", async () => {
+    const imagenet = normalisationOf({ image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] });
+    expect(imagenet.mean).toEqual([0.485, 0.456, 0.406]);
+    // Missing or malformed values fall back to CLIP's.
+    expect(normalisationOf({ image_mean: [0.5, 0.5], image_std: [0.5, 0.5, 0.5] })).toBe(CLIP_NORMALISATION);
+    expect(normalisationOf(undefined)).toBe(CLIP_NORMALISATION);
+    expect(preprocessingKey('neglabel', 64, CLIP_NORMALISATION)).toBe('neglabel-linear-64');
+    expect(preprocessingKey('neglabel', 64, imagenet)).not.toBe('neglabel-linear-64');
+    const size = 16;
+    const [clip, own] = [new Float32Array(3 * size * size), new Float32Array(3 * size * size)];
+    const file = join(fixtures, 'image-rgb.png');
+    await preprocessInto(file, 'clip', size, clip, 0);
+    await preprocessInto(file, 'clip', size, own, 0, imagenet);
+    // The same pixel p/255 read through both: (x·σ_clip + μ_clip − μ_in)/σ_in.
+    const i = 5;
+    const p = clip[i]! * CLIP_NORMALISATION.std[0]! + CLIP_NORMALISATION.mean[0]!;
+    expect(own[i]!).toBeCloseTo((p - 0.485) / 0.229, 5);
   });
 });

@@ -54,6 +54,9 @@ export function registerShardStage(program: Command, stage: ShardStage, descript
         if (given.length) throw new CliError(`${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --shard`, EXIT.usage);
         return;
       }
+      // A shard bundle's describe job runs the default describer: a noun list would be silently dropped.
+      const unsharded = ['--nouns', '--top-k'].filter((f) => stage === 'describe' && self.getOptionValueSource(attributeOf(f)) === 'cli');
+      if (unsharded.length) throw new CliError(`${unsharded.join(', ')} do not apply with --shard (shard bundles run the default describer)`, EXIT.usage);
       await runShardCommand(stage, o);
       // Served: the command's own (unsharded) action must not run as well.
       self.action(() => undefined);

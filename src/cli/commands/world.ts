@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { runJobCommand } from '../job-command';
 import { loadWorld } from '../lazy';
+import { idList, jsonOption, projectDir, projectOption, waitOption } from '../options';
+import { selectedIndTrainIds } from '../../main/store/images';
 import { CliError, EXIT, printResult } from '../output';
 import { GUIDANCE_OBJECTIVES } from '../../shared/guidance';
 
@@ -107,4 +110,49 @@ export function registerWorld(program: Command): void {
       // The RESULT line is the last line printed.
       process.stdout.write('\n' + result.text + '\n');
     });
+
+  world
+    .command('clip-folder')
+    .description('write the trained tiny CLIP as a pipeline CLIP folder (transformers.js/Optimum layout), to import with: synood models import clip <dir>')
+    .requiredOption('--dir <dir>', 'output folder')
+    .option('--from <dir>', 'where the trained towers are', path.join('resources', 'world'))
+    .action((o: { dir: string; from: string }) => {
+      const { writeWorldClipFolder, committedWorldClipFiles } = loadWorld();
+      writeWorldClipFolder(path.resolve(o.dir), committedWorldClipFiles(path.resolve(o.from)));
+      process.stdout.write(`wrote the tiny CLIP as a pipeline CLIP folder to ${path.resolve(o.dir)}\n`);
+    });
+
+  waitOption(
+    jsonOption(
+      projectOption(
+        world
+          .command('describe <describer>')
+          .description("describe a world project's images: 'clip-noun' (the project's CLIP over the world's nouns) or 'oracle' (the ground truth from the split manifests, labelled as such)")
+          .option('--manifest <dir...>', "folders written by 'synood world write' (oracle: images are matched by file name)")
+          .option('--images <ids>', 'these image ids, comma-separated (default: the selected subset)', idList)
+          .option('--top-k <k>', 'nouns per image (clip-noun)'),
+      ),
+    ),
+  ).action(async (describer: string, o: { manifest?: string[]; images?: number[]; topK?: string; project?: string; json?: boolean; wait: boolean }) => {
+    if (describer !== 'clip-noun' && describer !== 'oracle') throw new CliError(`unknown describer '${describer}' (known: clip-noun, oracle)`, EXIT.usage);
+    if (describer === 'oracle' && !o.manifest?.length) throw new CliError('oracle: give --manifest <dir> for each world split the project imported', EXIT.usage);
+    const { describeWorldImages, readSplitManifest, ORACLE_SOURCE } = loadWorld();
+    const label = describer === 'oracle' ? `the ${ORACLE_SOURCE} describer` : 'the CLIP-noun describer over the world nouns';
+    let count = 0;
+    await runJobCommand({
+      project: projectDir(o),
+      json: !!o.json,
+      wait: o.wait,
+      label: `world describe ${describer}`,
+      start: async (call, studio) => {
+        const imageIds = o.images ?? selectedIndTrainIds(studio.project!.db);
+        if (imageIds.length === 0) throw new CliError('no images to describe: the subset is empty (run synood select first) and no --images were given', EXIT.badInput);
+        count = imageIds.length;
+        const manifests = (o.manifest ?? []).map((d) => readSplitManifest(path.resolve(d)));
+        return { jobId: await describeWorldImages(call, { describer, imageIds, manifests, topK: positiveInt('--top-k', o.topK) }) };
+      },
+      result: async (_call, _s, job) => ({ images: count, described: job.progress.done, failed: job.progress.failed, describer: label }),
+      human: (r) => `described ${r.described} of ${r.images} images with ${r.describer}${r.failed ? ` (${r.failed} failed)` : ''}`,
+    });
+  });
 }

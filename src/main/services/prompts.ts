@@ -109,15 +109,21 @@ export function promptHandlers(ctx: StudioContext): Pick<Handlers, 'prompt.image
       if (apply && matched) ctx.changed('prompts');
       return { matched, changed: apply ? matched : 0, examples };
     },
-    'prompt.describe': ({ imageIds }) => {
+    'prompt.describe': ({ imageIds, nouns, topK, given }) => {
       const { db } = ctx.project();
       const known = countExisting(db, imageIds);
       if (known !== new Set(imageIds).size) throw new ApiError('not_found', `${new Set(imageIds).size - known} of the selected images do not exist`);
+      if (given && nouns) throw new ApiError('invalid_input', 'give either nouns (CLIP-noun describer) or given descriptions, not both');
+      if (given && given.elements.length !== imageIds.length) {
+        throw new ApiError('invalid_input', `given.elements has ${given.elements.length} lists for ${imageIds.length} images; give one per image, in order`);
+      }
+      const params = { ...(nouns ? { nouns } : {}), ...(topK ? { topK } : {}), ...(given ? { givenSource: given.source } : {}) };
+      const by = given ? given.source : nouns ? `CLIP nouns, ${nouns.length} words` : 'VLM';
       const jobId = new JobStore(db).enqueue(
         describeImagesJob.kind,
-        `Describe ${imageIds.length} image${imageIds.length === 1 ? '' : 's'} (VLM)`,
-        {},
-        imageIds.map((id) => ({ key: String(id), payload: { imageId: id } })),
+        `Describe ${imageIds.length} image${imageIds.length === 1 ? '' : 's'} (${by})`,
+        params,
+        imageIds.map((id, i) => ({ key: String(id), payload: given ? { imageId: id, given: given.elements[i]! } : { imageId: id } })),
       );
       ctx.wakeJobs();
       return { jobId };

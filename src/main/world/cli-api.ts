@@ -4,3 +4,6 @@ export { SPLIT_NAMES } from './splits';
 export { contactSheet, writeSplit } from './write-split';
 export { runWorldBench, writeBenchOutputs } from './bench/run-bench';
 export { WORLD_DESCRIBERS } from './bench/world-models';
+export { readSplitManifest } from './write-split';
+export { committedWorldClipFiles, writeWorldClipFolder } from './clip/pipeline-folder';
+export { describeWorldImages, ORACLE_SOURCE, WORLD_DESCRIBER_NOUNS } from './describers';

@@ -19,8 +19,8 @@ export interface ClipNounDescriberOptions {
 
 /**
  * A VLM-free describer: the top-k WordNet nouns whose CLIP text features are closest (cosine) to the image's,
- * minus the class itself, its synonyms and everything below it in the hyponym tree (else "panda" would
- * describe a panda image). Vocabulary features are computed once, on the first call, and reused.
+ * minus the class itself (its name and each word of it), its synonyms and everything below it in the hyponym tree
+ * (else "panda" would describe a panda image). Vocabulary features are computed once, on the first call, and reused.
  */
 export class ClipNounDescriber implements Describer {
   private readonly encoder: ClipFeatures;
@@ -47,7 +47,11 @@ export class ClipNounDescriber implements Describer {
     const image = normaliseRows(await this.encoder.encodeImages([imagePath]), dim);
     const excluded = new Set<string>();
     for (const name of className.split(',')) {
-      if (name.trim()) for (const w of this.wordnet.synonymsAndHyponyms(name.trim())) excluded.add(w);
+      if (!name.trim()) continue;
+      for (const w of this.wordnet.synonymsAndHyponyms(name.trim())) excluded.add(w);
+      // A class named by a phrase ("red plain circle") is not in WordNet: its own words are the class, too.
+      excluded.add(name.trim().toLowerCase());
+      for (const w of name.trim().toLowerCase().split(/\s+/)) excluded.add(w);
     }
     const scored: { noun: string; score: number }[] = [];
     for (let r = 0; r < this.vocabulary.length; r++) {

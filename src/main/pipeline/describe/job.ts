@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
-import { describeImagesJob } from '../../../shared/jobs';
+import { describeImagesJob, type DescribeParams } from '../../../shared/jobs';
+import { ItemError } from '../../jobs/handler';
 import type { Db } from '../../store/db';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
 import { fitElements } from '../../../shared/api/routes/prompts';
@@ -20,12 +21,23 @@ interface Loaded {
   release(): Promise<void>;
 }
 
+/** A describer that runs no model: each item's given elements are its description (see DescribeParams.givenSource). */
+function givenDescriber(source: string): Loaded {
+  return {
+    describer: { describe: () => Promise.reject(new Error(`given descriptions (${source}): the item carries no elements`)) },
+    label: `given:${source}`,
+    release: () => Promise.resolve(),
+  };
+}
+
 /**
- * The describer a project can run: the VLM when one is registered (the paper's LLaVA step), otherwise the
- * VLM-free CLIP-noun describer over the registered CLIP model. Neither → the job fails before any item.
+ * The describer a project can run: given descriptions when the job carries them; the CLIP-noun describer over the
+ * job's noun list when it names one; else the VLM when one is registered (the paper's LLaVA step), otherwise the
+ * VLM-free CLIP-noun describer over WordNet. No model where one is needed → the job fails before any item.
  */
-async function loadDescriber(db: Db): Promise<Loaded> {
-  const vlm = findModel(db, 'vlm');
+async function loadDescriber(db: Db, params: DescribeParams): Promise<Loaded> {
+  if (params.givenSource) return givenDescriber(params.givenSource);
+  const vlm = params.nouns ? undefined : findModel(db, 'vlm');
   if (vlm) {
     const describer = await VlmDescriber.load(vlm.path);
     return { describer, label: `vlm:${path.basename(vlm.path)}`, release: () => describer.release() };
@@ -34,7 +46,10 @@ async function loadDescriber(db: Db): Promise<Loaded> {
     throw new Error('no vlm or clip model is registered in this project: import a VLM (or a CLIP model for the noun describer) first');
   }
   const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db));
-  return { describer: new ClipNounDescriber({ encoder }), label: `clip-nouns:${path.basename(dir)}`, release: () => encoder.release() };
+  const describer = new ClipNounDescriber({ encoder, ...(params.nouns ? { vocabulary: params.nouns } : {}), ...(params.topK ? { topK: params.topK } : {}) });
+  // WordNet's nouns keep the plain label; a given noun list is named by its size.
+  const label = `clip-nouns:${path.basename(dir)}${params.nouns ? `:${params.nouns.length} nouns` : ''}`;
+  return { describer, label, release: () => encoder.release() };
 }
 
 /**
@@ -45,13 +60,15 @@ function createDescribeHandler(): JobHandler<typeof describeImagesJob.kind> {
   let loaded: Loaded | null = null;
   return {
     kind: describeImagesJob.kind,
-    async prepare(ctx) {
-      loaded = await loadDescriber(ctx.project.db);
+    async prepare(ctx, params) {
+      loaded = await loadDescriber(ctx.project.db, params);
     },
-    async runItem(ctx, _params, item) {
+    async runItem(ctx, params, item) {
       if (!loaded) throw new Error('describe.images: runItem before prepare');
       const image = stageImage(ctx.project.db, ctx.project.paths.root, item.payload.imageId);
-      const described = await loaded.describer.describe(image.abs, image.className ?? '');
+      const given = item.payload.given;
+      if (params.givenSource && !given) throw new ItemError(`no given description for image ${image.id} (${params.givenSource})`);
+      const described = given ? { rawAnswer: given.join(', '), elements: given } : await loaded.describer.describe(image.abs, image.className ?? '');
       const rawAnswer = described.rawAnswer;
       // Whatever the describer, stored elements fit what prompt.save accepts (over-long ones cut and marked with …),
       // so a curator can edit and save every model-written version; the raw answer keeps the full text.

@@ -8,7 +8,8 @@ import { negativesWithTunedLabels } from './tuned-model';
 /**
  * scorer.onnx for a run (issue §10): pixel_values → ood_score with the CLIP vision tower, the run's trained parts
  * (resolved as an evaluation resolves them) and the project's current text features baked in. Inputs are
- * pixel_values preprocessed as the studio does (resize, center-crop, CLIP mean/std).
+ * pixel_values preprocessed as the studio does (resize, center-crop, the CLIP folder's preprocessor_config.json mean/std:
+ * CLIP's for real CLIP exports).
  */
 export async function exportRunScorer(projectDir: string, runId: number, outFile: string, requested: RequestedSwitches = { projection: true, tunedLabels: true }): Promise<{ file: string; used: Record<string, unknown> }> {
   const project = openProject(projectDir);

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 
 /**
  * The two CLIP preprocessings the studio offers. Both: resize the shorter side to `size`, center-crop
- * size×size, scale to [0,1], normalise with CLIP's mean/std, layout CHW.
+ * size×size, scale to [0,1], normalise with CLIP's mean/std (or the folder's own), layout CHW.
  *  - 'clip': OpenAI CLIP's own `_transform` (torchvision Resize(size, BICUBIC)). sharp's 'cubic' kernel is
  *    Catmull-Rom, the same cubic (a = −0.5) PIL's BICUBIC uses.
  *  - 'neglabel': NegLabel's `Resize(224, BILINEAR)`; sharp's 'linear' kernel is the triangle filter PIL's
@@ -17,11 +17,35 @@ export type ClipPreprocessing = 'clip' | 'neglabel';
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 
+/**
+ * Per-channel mean/std applied after scaling to [0,1]. CLIP's by default; a folder whose preprocessor_config.json
+ * names others (a tower trained with ImageNet's, say) is fed with those, or its features would be off.
+ */
+export interface ChannelNormalisation {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+export const CLIP_NORMALISATION: ChannelNormalisation = { mean: CLIP_MEAN, std: CLIP_STD };
+
 const KERNEL: Record<ClipPreprocessing, 'cubic' | 'linear'> = { clip: 'cubic', neglabel: 'linear' };
 
-/** The cache key part that names the preprocessing. */
-export function preprocessingKey(prep: ClipPreprocessing, size: number): string {
-  return `${prep}-${KERNEL[prep]}-${size}`;
+function isClipNormalisation(n: ChannelNormalisation): boolean {
+  return n.mean.every((m, c) => m === CLIP_MEAN[c]) && n.std.every((s, c) => s === CLIP_STD[c]);
+}
+
+/** The cache key part that names the preprocessing (unchanged for CLIP's normalisation, so old caches stay valid). */
+export function preprocessingKey(prep: ClipPreprocessing, size: number, norm: ChannelNormalisation = CLIP_NORMALISATION): string {
+  const base = `${prep}-${KERNEL[prep]}-${size}`;
+  return isClipNormalisation(norm) ? base : `${base}-mean${norm.mean.join(',')}-std${norm.std.join(',')}`;
+}
+
+/** image_mean/image_std of a preprocessor_config.json object, when both are three numbers; else CLIP's. */
+export function normalisationOf(preprocessorConfig: unknown): ChannelNormalisation {
+  const c = (preprocessorConfig ?? {}) as { image_mean?: unknown; image_std?: unknown };
+  const three = (v: unknown): v is number[] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (three(c.image_mean) && three(c.image_std) && c.image_std.every((s) => s > 0)) return { mean: c.image_mean, std: c.image_std };
+  return CLIP_NORMALISATION;
 }
 
 /** Python 3's round(): halves go to the even neighbour. */
@@ -56,6 +80,7 @@ export async function preprocessInto(
   size: number,
   out: Float32Array,
   offset: number,
+  norm: ChannelNormalisation = CLIP_NORMALISATION,
 ): Promise<void> {
   const rgb = await decodeRgb(image);
   const r = resizedShape(rgb.width, rgb.height, size);
@@ -68,8 +93,8 @@ export async function preprocessInto(
     .toBuffer();
   const plane = size * size;
   for (let c = 0; c < 3; c++) {
-    const mean = CLIP_MEAN[c]!;
-    const std = CLIP_STD[c]!;
+    const mean = norm.mean[c]!;
+    const std = norm.std[c]!;
     const base = offset + c * plane;
     for (let p = 0; p < plane; p++) out[base + p] = (data[p * 3 + c]! / 255 - mean) / std;
   }

@@ -2,7 +2,7 @@ export type { ClipEncoder, ClipFeatures, ImageInput, ProgressCallback } from './
 export { normaliseRows } from './normalise-rows';
 export { createOnnxClipEncoder, type OnnxClipEncoderOptions } from './onnx-clip-encoder';
 export { createTransformersClipEncoder, type TransformersClipEncoderOptions, type TransformersPreprocessing } from './transformers-clip-encoder';
-export { preprocessInto, preprocessingKey, resizedShape, CLIP_MEAN, CLIP_STD, type ClipPreprocessing } from './clip-preprocess';
+export { preprocessInto, preprocessingKey, resizedShape, normalisationOf, CLIP_MEAN, CLIP_STD, CLIP_NORMALISATION, type ChannelNormalisation, type ClipPreprocessing } from './clip-preprocess';
 export { MemoryFeatureCache, type FeatureCache } from './feature-cache';
 export { encodeImagesCached, sha256Hex, type CachedEncodingOptions } from './cached-image-encoding';
 export { sha256OfModelFile } from './model-hash';

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { createSession, type ProviderName, type SessionHandle } from '../../onnx';
 import { encodeImagesCached } from './cached-image-encoding';
 import type { ClipEncoder, ImageInput, ProgressCallback } from './clip-encoder';
-import { preprocessingKey, preprocessInto, type ClipPreprocessing } from './clip-preprocess';
+import { CLIP_NORMALISATION, preprocessingKey, preprocessInto, type ChannelNormalisation, type ClipPreprocessing } from './clip-preprocess';
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer, type TextTokenizer } from './tokenize';
@@ -18,6 +18,8 @@ export interface OnnxClipEncoderOptions {
   /** Folder with tokenizer.json + tokenizer_config.json, or vocab.json + merges.txt; needed for encodeTexts. */
   tokenizerDir?: string;
   preprocessing?: ClipPreprocessing;
+  /** Mean/std after scaling to [0,1]; CLIP's by default (pass the folder's preprocessor_config.json values). */
+  normalisation?: ChannelNormalisation;
   /** Input side; default the model's fixed pixel_values size, else 224. */
   imageSize?: number;
   batchSize?: number;
@@ -50,6 +52,8 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
   const fixedSide = inShape[3];
   const size = o.imageSize ?? (typeof fixedSide === 'number' ? fixedSide : 224);
   const prepName = o.preprocessing ?? 'clip';
+  const norm = o.normalisation ?? CLIP_NORMALISATION;
+  const prep = preprocessingKey(prepName, size, norm);
   const modelSha256 = await sha256OfModelFile(o.visionModelPath);
   const batchSize = o.batchSize ?? 32;
 
@@ -59,7 +63,7 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
   const encodeBatch = async (images: Buffer[]): Promise<Float32Array> => {
     const plane = 3 * size * size;
     const pixels = new Float32Array(images.length * plane);
-    for (let i = 0; i < images.length; i++) await preprocessInto(images[i]!, prepName, size, pixels, i * plane);
+    for (let i = 0; i < images.length; i++) await preprocessInto(images[i]!, prepName, size, pixels, i * plane, norm);
     runs.vision++;
     const out = await vision.run({ [inputName]: new ort.Tensor('float32', pixels, [images.length, 3, size, size]) });
     return out[outputName]!.data as Float32Array;
@@ -68,10 +72,10 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
   return {
     dim,
     modelSha256,
-    prep: preprocessingKey(prepName, size),
+    prep,
     runs,
     encodeImages: (images: ImageInput[], onProgress?: ProgressCallback) =>
-      encodeImagesCached(images, { dim, modelSha256, prep: preprocessingKey(prepName, size), batchSize, cache: o.cache, encodeBatch }, onProgress),
+      encodeImagesCached(images, { dim, modelSha256, prep, batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
       if (!o.textModelPath || !o.tokenizerDir) throw new Error('encodeTexts needs textModelPath and tokenizerDir');
       text ??= { handle: await createSession(o.textModelPath, sessionOpts), tokenizer: await loadLocalTokenizer(o.tokenizerDir) };

@@ -6,11 +6,11 @@ import {
   RawImage,
   Tensor,
 } from '@huggingface/transformers';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { encodeImagesCached } from './cached-image-encoding';
 import type { ClipEncoder, ImageInput, ProgressCallback } from './clip-encoder';
-import { preprocessingKey, preprocessInto, type ClipPreprocessing } from './clip-preprocess';
+import { normalisationOf, preprocessingKey, preprocessInto, type ClipPreprocessing } from './clip-preprocess';
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer } from './tokenize';
@@ -59,7 +59,10 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
   const prepName = o.preprocessing ?? 'processor';
   const processor = prepName === 'processor' ? await AutoProcessor.from_pretrained(id, opts) : undefined;
   const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'vision_model_fp16.onnx' : 'vision_model.onnx'));
-  const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size);
+  // Our sharp pipelines normalise with the folder's own mean/std, as the processor does.
+  const preprocessorFile = join(o.modelDir, 'preprocessor_config.json');
+  const norm = normalisationOf(existsSync(preprocessorFile) ? JSON.parse(readFileSync(preprocessorFile, 'utf8')) : undefined);
+  const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size, norm);
   const batchSize = o.batchSize ?? 32;
   const runs = { vision: 0, text: 0 };
   let text: { model: Model & { dispose(): Promise<unknown> }; tokenize: Awaited<ReturnType<typeof loadLocalTokenizer>> } | undefined;
@@ -71,7 +74,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
     }
     const plane = 3 * size * size;
     const data = new Float32Array(images.length * plane);
-    for (let i = 0; i < images.length; i++) await preprocessInto(images[i]!, prepName as ClipPreprocessing, size, data, i * plane);
+    for (let i = 0; i < images.length; i++) await preprocessInto(images[i]!, prepName as ClipPreprocessing, size, data, i * plane, norm);
     return new Tensor('float32', data, [images.length, 3, size, size]);
   };
 

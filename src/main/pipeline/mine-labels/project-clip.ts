@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ItemError } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
-import { createOnnxClipEncoder, type ClipEncoder, type ClipPreprocessing } from '../features';
+import { createOnnxClipEncoder, normalisationOf, type ClipEncoder, type ClipPreprocessing } from '../features';
 import { requireModel, type RegisteredModel } from '../model-roles';
 
 /** NegLabel's own preprocessing (docs/METHOD.md §4: resize bilinear, center-crop): every OOD stage uses the same pixels. */
@@ -14,6 +14,10 @@ export interface ProjectClip {
   model: RegisteredModel;
   /** The vision tower file, for the scorer export. */
   visionModelPath: string;
+}
+
+function readJsonIfPresent(file: string): unknown {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined;
 }
 
 /**
@@ -34,6 +38,8 @@ export async function openProjectClip(project: OpenProject, opts: { batchSize?: 
     tokenizerDir: model.path,
     preprocessing: OOD_PREPROCESSING,
     imageSize: config.vision_config?.image_size ?? 224,
+    // The folder's own mean/std (CLIP's for real CLIP exports; the world's tiny CLIP was trained with ImageNet's).
+    normalisation: normalisationOf(readJsonIfPresent(join(model.path, 'preprocessor_config.json'))),
     batchSize: opts.batchSize ?? 32,
     cache: new SqliteFeatureCache(project.db),
   });

@@ -9,10 +9,15 @@ import { VOCABULARY } from './tokenizer';
  * (`<word></w>`) lets both meet: a constant lookup table maps each BPE id to the world word id (0 = not a content
  * word: specials, padding, bytes, function words), so an exported text encoder can Gather through it.
  */
+/**
+ * The function words the tower drops, plus the prompt words of the pipeline ("A photo only remain …", "this is a
+ * nice …"): single tokens that map to 0, which keeps such prompts short and lets them carry no content.
+ */
+export const BRIDGE_FUNCTION_WORDS = ['a', 'an', 'the', 'of', 'on', 'in', 'with', 'and', 'front', 'photo', 'picture', 'texture', 'pattern', 'only', 'remain', 'nice', 'this', 'is'] as const;
+
 export function worldTokenizerFiles(padToken?: string): ClipTokenizerFiles {
-  // VOCABULARY[0..1] are the tower's <pad>/<unk>; the function words the tower drops are added so that they too are
-  // single tokens (then mapped to 0), which keeps prompts such as "A photo only remain a tree." short.
-  const words = [...VOCABULARY.slice(2), 'a', 'an', 'the', 'of', 'on', 'in', 'with', 'and', 'front', 'photo', 'picture', 'texture', 'pattern', 'only', 'remain', 'nice', 'this', 'is'];
+  // VOCABULARY[0..1] are the tower's <pad>/<unk>.
+  const words = [...VOCABULARY.slice(2), ...BRIDGE_FUNCTION_WORDS];
   return buildClipTokenizerFiles({ words, ...(padToken ? { padToken } : {}) });
 }
 

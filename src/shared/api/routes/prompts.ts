@@ -137,8 +137,17 @@ export const promptRoutes = {
     'Find/replace (literal, case-sensitive) in the current prompts of a class or a selection; apply=false previews',
   ),
   'prompt.describe': route(
-    z.object({ imageIds: z.array(z.number().int()).min(1).max(100_000) }).strict(),
+    z
+      .object({
+        imageIds: z.array(z.number().int()).min(1).max(100_000),
+        /** The CLIP-noun describer over this noun list (a domain's own vocabulary) instead of the default describer. */
+        nouns: z.array(z.string().trim().min(1).max(100)).min(1).max(200_000).optional(),
+        topK: z.number().int().min(1).max(20).optional(),
+        /** Given descriptions, one element list per image (same order as imageIds), stored under `source`: no model runs. */
+        given: z.object({ source: z.string().trim().min(1).max(100), elements: z.array(z.array(z.string()).max(50)) }).strict().optional(),
+      })
+      .strict(),
     z.object({ jobId: z.number().int() }),
-    'Re-run the describer (VLM) on a selection: a describe.images job, one item per image',
+    'Re-run the describer on a selection (the VLM, or the CLIP-noun describer over `nouns`, or `given` descriptions labelled by their source): a describe.images job, one item per image',
   ),
 } as const;
