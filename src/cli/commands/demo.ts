@@ -7,16 +7,16 @@ import { loadDemo } from '../lazy';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the whole SynOOD pipeline on bundled procedural data with tiny random-weight models (≈ 1–3 min on 2 cores)')
+    .description("run the whole SynOOD pipeline on the miniature world with the models the project trained on it (≈ 1–3 min on 2 cores; docs/WORLD.md)")
     .option('--dir <dir>', 'where to write the demo data and project', path.join(os.homedir(), 'synood-demo'))
     .option('--force', 'replace a demo already in --dir (by default a demo there is kept and this one goes to a fresh <dir>-2, -3, …)')
-    .option('--world', "preview: run on the miniature world's splits and models (docs/WORLD.md) instead of the factory's random-weight ones")
+    .option('--factory', "run on 3 procedural classes with the factory's random-weight models in the real export layouts instead (a layout smoke test: its numbers mean nothing)")
     .option('--json', 'machine-readable output')
-    .action(async (o: { dir: string; force?: boolean; world?: boolean; json?: boolean }) => {
+    .action(async (o: { dir: string; force?: boolean; factory?: boolean; json?: boolean }) => {
       const { runDemo, DEMO_DISCLAIMER: FACTORY_DISCLAIMER, WORLD_DEMO_NOTE } = loadDemo();
-      const DEMO_DISCLAIMER = o.world ? WORLD_DEMO_NOTE : FACTORY_DISCLAIMER;
+      const DEMO_DISCLAIMER = o.factory ? FACTORY_DISCLAIMER : WORLD_DEMO_NOTE;
       const log = o.json ? () => undefined : (line: string) => process.stdout.write(line + '\n');
-      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total), ...(o.force ? { force: true } : {}), ...(o.world ? { data: 'world' as const } : {}) });
+      const result = await runDemo({ dir: o.dir, log, progress: (stage, done, total) => progressLine(stage.padEnd(22), done, total), ...(o.force ? { force: true } : {}), data: o.factory ? ('factory' as const) : ('world' as const) });
       printResult({ ...result, disclaimer: DEMO_DISCLAIMER }, !!o.json, () =>
         [
           '',

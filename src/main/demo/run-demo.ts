@@ -21,9 +21,9 @@ export interface DemoOptions {
   /** Replace a demo already in `dir` instead of writing this one to a fresh folder beside it. */
   force?: boolean;
   /**
-   * 'factory' (today's default): procedural 3-class images and the factory's random-weight models. 'world': the
-   * miniature world's splits and models (src/main/world/bench/world-models.ts), so the table means something once
-   * the world's CLIP and inpainting models replace the stand-ins there. TODO(lead): make 'world' the default then.
+   * 'world' (the default): the miniature world's splits and the models the project trained on it
+   * (src/main/world/bench/world-models.ts), so the table means something. 'factory': procedural 3-class images and
+   * the factory's random-weight models in the real export layouts (a smoke test of the layouts; numbers meaningless).
    */
   data?: 'factory' | 'world';
 }
@@ -72,7 +72,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   if (note) opts.log(`demo folder            ${note}`);
   const d = openStudioDriver({ homeDir: path.join(root, 'home'), log: opts.log, progress: opts.progress });
   const { call, stage } = d;
-  const world = opts.data === 'world';
+  const world = (opts.data ?? 'world') === 'world';
   try {
     opts.log(world ? WORLD_DEMO_NOTE : DEMO_DISCLAIMER);
     await call('project.create', { dir: projectDir, name: world ? 'SynOOD world demo' : 'SynOOD demo' });
@@ -88,7 +88,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const sel = await call('subset.select', { k: inputs.subsetPerClass });
     opts.log(`select subset          ${sel.selected} images (top ${inputs.subsetPerClass} per class by bytes per pixel)`);
     const selectedIds = selectedImageIds(project.db);
-    await stage('describe (VLM)', (await call('prompt.describe', { imageIds: selectedIds })).jobId);
+    await stage(`describe (${inputs.describer})`, inputs.describe ? await inputs.describe(call, selectedIds) : (await call('prompt.describe', { imageIds: selectedIds })).jobId);
     // The route's defaults are the studio's defaults (GUIDANCE_DEFAULTS): the demo runs what a user gets.
     const generation = GenerateSettings.parse({});
     opts.log(
@@ -137,5 +137,6 @@ async function factoryInputs(dataDir: string, modelsDir: string, db: Parameters<
     ],
     mining: { candidateLimit: 3000 },
     subsetPerClass: 8,
+    describer: 'VLM',
   };
 }

@@ -3,6 +3,7 @@ import type { MineLabelsParams } from '../../shared/api/routes/mine-labels';
 import type { Db } from '../store/db';
 import { describeWorldModels, writeWorldModels } from '../world/bench/world-models';
 import { writeWorldBenchData } from '../world/bench/world-data';
+import { describeWorldImages, type RouteCall } from '../world/describers';
 
 /** One import of the demo: progress label, dataset name, kind, folder, layout. */
 export type DemoImport = [string, string, 'ind-train' | 'ind-test' | 'ood-test', string, 'imagefolder' | 'flat'];
@@ -13,10 +14,14 @@ export interface DemoInputs {
   imports: DemoImport[];
   mining: Partial<MineLabelsParams>;
   subsetPerClass: number;
+  /** Queues the describe job for the selected images (absent: the describe route's default describer). */
+  describe?: (call: RouteCall, imageIds: number[]) => Promise<number>;
+  /** The describer in words, for the progress line. */
+  describer: string;
 }
 
 export const WORLD_DEMO_NOTE =
-  "The demo runs on the project's miniature world (docs/WORLD.md): procedural 64×64 scenes, 10 InD object kinds, near-OOD (the other 30 kinds) and far-OOD (no object) test sets, and the models the project trained on that world where they exist. Its numbers mean what the world's models make them mean: a model the \"models\" line calls a STAND-IN has random weights.";
+  "The demo runs on the project's miniature world (docs/WORLD.md): procedural 64×64 scenes, 10 InD object kinds, near-OOD (the other 30 kinds) and far-OOD (no object) test sets, and the models the project trained on that world (guidance classifier, tiny CLIP, tiny SD-2-layout inpainting model), so its numbers measure the method in that world; they are not ImageNet numbers. Import real CLIP / SD-2-inpainting / ResNet-50 / LLaVA exports for real results.";
 
 /** Sizes that keep the world demo well under 3 minutes on 2 cores: 40 guided images, 100 images per test set. */
 const WORLD_DEMO_SIZES = { trainPerClass: 8, testPerSet: 100, subsetPerClass: 4 };
@@ -36,5 +41,8 @@ export async function writeWorldDemoInputs(dataDir: string, modelsDir: string, d
     // NegLabel's negatives: the world's own vocabulary (object, element, background, adjective words), all of it.
     mining: { pool: { type: 'file', path: path.resolve(data.wordList), mode: 'fixed' } },
     subsetPerClass: WORLD_DEMO_SIZES.subsetPerClass,
+    // No VLM is trained on the world: the CLIP-noun describer on the world CLIP names each image's context.
+    describe: (call, imageIds) => describeWorldImages(call, { describer: 'clip-noun', imageIds }),
+    describer: 'CLIP nouns',
   };
 }

@@ -31,7 +31,7 @@ export const SplitManifest = z.object({
 });
 export type SplitManifest = z.infer<typeof SplitManifest>;
 
-function entry(img: WorldImage): ManifestEntry {
+export function manifestEntry(img: WorldImage): ManifestEntry {
   return {
     id: img.id,
     file: `${img.id}.png`,
@@ -62,7 +62,7 @@ export async function writeSplit(dir: string, split: SplitName, opts: { count?: 
     worldSeed: opts.worldSeed ?? WORLD_SEED,
     imageSize: WORLD_IMAGE_SIZE,
     indClassNames: [...IND_CLASS_NAMES],
-    images: images.map(entry),
+    images: images.map(manifestEntry),
   };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;

@@ -9,6 +9,7 @@ import { resourcePath } from '../../onnx/resources';
 import { IND_CLASS_NAMES } from '../catalogue';
 import { CLIP_IMAGE_FILE } from '../train-world';
 import { writeWorldBenchData, type WorldBenchData } from './world-data';
+import { describeWorldImages, ORACLE_SOURCE } from '../describers';
 import { describeWorldModels, writeWorldModels, type WorldDescriber } from './world-models';
 import { measureFloors, type FloorFigures } from './floors';
 import { classifierMsp, mean, pairedImageSimilarity, readWorldPixels } from './image-measures';
@@ -133,7 +134,13 @@ export async function runWorldBench(o: WorldBenchOptions): Promise<WorldBenchRes
 
     const sel = await d.call('subset.select', { k: s.perClass });
     o.log(`select subset          ${sel.selected} images (top ${s.perClass} per class by bytes per pixel)`);
-    await d.stage(`describe (${o.describer ?? 'vlm'})`, (await d.call('prompt.describe', { imageIds: selectedImageIds(project.db) })).jobId);
+    const describer = o.describer ?? 'clip-noun';
+    const imageIds = selectedImageIds(project.db);
+    const describeJob =
+      describer === 'vlm'
+        ? (await d.call('prompt.describe', { imageIds })).jobId
+        : await describeWorldImages(d.call, { describer, imageIds, manifests: [data.indTrainManifest] });
+    await d.stage(`describe (${describer === 'oracle' ? ORACLE_SOURCE : describer})`, describeJob);
     // NegLabel's negatives from the world's own vocabulary, all of it (58 words are already a curated lexicon). Before generation:
     // neg-text2img prompts with them.
     await d.stage('mine negative labels', (await d.call('labels.mine', { pool: { type: 'file', path: data.wordList, mode: 'fixed' } })).jobId);
@@ -192,7 +199,7 @@ export async function runWorldBench(o: WorldBenchOptions): Promise<WorldBenchRes
     o.log(`measure images, floors ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     const figures: BenchFigures = {
-      settings: { ...s, objectives, describer: o.describer ?? 'vlm', quick: !!o.quick, curationMaxSourceProb: CURATION_MAX_SOURCE_PROB },
+      settings: { ...s, objectives, describer: o.describer ?? 'clip-noun', quick: !!o.quick, curationMaxSourceProb: CURATION_MAX_SOURCE_PROB },
       models: models.provenance,
       baseline,
       variants: variantFigures,

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { IND_CLASS_NAMES } from '../catalogue';
 import { worldSplit, type SplitName, type WorldImage } from '../splits';
 import { negativeVocabulary } from '../vocabulary';
-import { pngOf } from '../write-split';
+import { manifestEntry, pngOf, type SplitManifest } from '../write-split';
+import { WORLD_IMAGE_SIZE } from '../scene';
+import { WORLD_SEED } from '../splits';
 
 /** The distractor words that are adjectives (the vocabulary groups distractors of both parts of speech together). */
 const ADJECTIVE_DISTRACTORS = new Set(['shiny', 'wooden', 'metallic', 'fuzzy', 'tiny', 'huge']);
@@ -23,6 +25,8 @@ export interface WorldBenchData {
   wordList: string;
   /** The InD test images themselves (for the floors measured outside the pipeline). */
   indTestImages: WorldImage[];
+  /** The InD training images' ground truth (files are `<id>.png`): what the oracle describer reads. */
+  indTrainManifest: SplitManifest;
 }
 
 /** Writes a split's first images as PNGs: by class (`<dir>/<class name>/<id>.png`, an imagefolder) or flat. */
@@ -42,14 +46,23 @@ const first = (split: SplitName, count: number) => worldSplit(split, { count });
  */
 export async function writeWorldBenchData(dir: string, sizes: WorldBenchSizes): Promise<WorldBenchData> {
   const indTestImages = first('ind-test', sizes.testPerSet);
+  const indTrainImages = first('ind-train', sizes.trainPerClass * IND_CLASS_NAMES.length);
   const data: WorldBenchData = {
     indTrain: path.join(dir, 'ind-train'),
     indTest: path.join(dir, 'ind-test'),
     ood: { near: path.join(dir, 'near-ood-test'), far: path.join(dir, 'far-ood-test') },
     wordList: path.join(dir, 'world-vocabulary.txt'),
     indTestImages,
+    indTrainManifest: {
+      world: 'synood-world-v1',
+      split: 'ind-train',
+      worldSeed: WORLD_SEED,
+      imageSize: WORLD_IMAGE_SIZE,
+      indClassNames: [...IND_CLASS_NAMES],
+      images: indTrainImages.map(manifestEntry),
+    },
   };
-  await writeImages(data.indTrain, first('ind-train', sizes.trainPerClass * IND_CLASS_NAMES.length), true);
+  await writeImages(data.indTrain, indTrainImages, true);
   await writeImages(data.indTest, indTestImages, true);
   await writeImages(data.ood.near, first('near-ood-test', sizes.testPerSet), false);
   await writeImages(data.ood.far, first('far-ood-test', sizes.testPerSet), false);

@@ -1,14 +1,18 @@
 import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeTinyClip } from '../../onnx/factory';
 import { resourcePath } from '../../onnx/resources';
 import { writeTinyVlm } from '../../pipeline/describe/tiny-vlm';
 import { importModel, insertModel, type ModelRole } from '../../models';
 import type { Db } from '../../store/db';
 import { CLASSIFIER_FILE } from '../train-world';
+import { committedWorldClipFiles, writeWorldClipFolder } from '../clip/pipeline-folder';
 
-/** Which describer the describe stage runs: the stand-in VLM, or the CLIP-noun describer over the registered CLIP. */
-export const WORLD_DESCRIBERS = ['vlm', 'clip-noun'] as const;
+/**
+ * Which describer the describe stage runs: the CLIP-noun describer over the world's nouns on the world CLIP (the
+ * default: a model, like the paper's VLM), the oracle (ground-truth elements, labelled as such: an upper bound), or
+ * the factory's random-weight LLaVA-layout VLM (a stand-in: no VLM is trained on the world).
+ */
+export const WORLD_DESCRIBERS = ['clip-noun', 'oracle', 'vlm'] as const;
 export type WorldDescriber = (typeof WORLD_DESCRIBERS)[number];
 
 export interface WorldModels {
@@ -20,31 +24,22 @@ export interface WorldModels {
 
 /**
  * The models the world runs the pipeline with, written into a project's models folder and registered through the
- * model manager exactly like imported ones. The ONE place the bench and the world demo get their models from.
- *
- * Today: the committed world classifier (resources/world/classifier.onnx, 94.2% InD test accuracy, see
- * classifier.json) is the guidance classifier; CLIP, SD-2 inpainting and the VLM are the factory's seeded
- * random-weight stand-ins in the real layouts (so every number that depends on them means nothing yet).
- *
- * TODO(lead): swap in the two world folders once they land:
- *  - CLIP: the pipeline CLIP folder written from resources/world/clip-*.onnx by src/main/world/clip/pipeline-folder.ts
- *    (replace writeTinyClip below; provenance 'world-trained');
- *  - inpainting: the trained tiny SD-2-layout model committed as resources/world/sd-inpaint/ (copy that folder instead
- *    of writeTinySdInpaint; provenance 'world-trained').
- *  The describers 'clip-noun' on the world vocabulary and 'oracle' (ground-truth elements) come from another helper:
- *  add them to WORLD_DESCRIBERS and register here what each needs.
+ * model manager exactly like imported ones. The ONE place the bench and the world demo get their models from:
+ * the committed world classifier (guidance; resources/world/classifier.json), the tiny CLIP as a pipeline CLIP
+ * folder (clip/pipeline-folder.ts, from resources/world/clip-*.onnx) and the trained SD-2-layout inpainting model
+ * (resources/world/sd-inpaint/). Only the VLM, registered for the 'vlm' describer alone, is a random-weight stand-in.
  */
 export async function writeWorldModels(modelsDir: string, db: Db, opts: { describer?: WorldDescriber } = {}): Promise<WorldModels> {
   mkdirSync(modelsDir, { recursive: true });
-  const describer = opts.describer ?? 'vlm';
+  const describer = opts.describer ?? 'clip-noun';
   const paths: Partial<Record<ModelRole, string>> = {
     classifier: path.join(modelsDir, 'world-classifier.onnx'),
-    clip: path.join(modelsDir, 'stand-in-clip'),
+    clip: path.join(modelsDir, 'world-clip'),
     inpainting: path.join(modelsDir, 'world-sd2-inpainting'),
   };
-  const provenance: WorldModels['provenance'] = { classifier: 'world-trained', clip: 'stand-in', inpainting: 'world-trained' };
+  const provenance: WorldModels['provenance'] = { classifier: 'world-trained', clip: 'world-trained', inpainting: 'world-trained' };
   copyFileSync(resourcePath('world', CLASSIFIER_FILE), paths.classifier!);
-  writeTinyClip(paths.clip!, { seed: 9, imageSize: 32 });
+  writeWorldClipFolder(paths.clip!, committedWorldClipFiles(resourcePath('world')));
   cpSync(resourcePath('world', 'sd-inpaint'), paths.inpainting!, { recursive: true });
   if (describer === 'vlm') {
     paths.vlm = path.join(modelsDir, 'stand-in-llava');
