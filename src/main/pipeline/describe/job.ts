@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { JobHandler } from '../../jobs/handler';
 import { describeImagesJob } from '../../../shared/jobs';
 import type { Db } from '../../store/db';
+import type { TextFeatureCache } from '../features';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
 import { fitElements } from '../../../shared/api/routes/prompts';
 import { findModel } from '../model-roles';
@@ -24,7 +25,7 @@ interface Loaded {
  * The describer a project can run: the VLM when one is registered (the paper's LLaVA step), otherwise the
  * VLM-free CLIP-noun describer over the registered CLIP model. Neither → the job fails before any item.
  */
-async function loadDescriber(db: Db): Promise<Loaded> {
+async function loadDescriber(db: Db, textCache?: TextFeatureCache): Promise<Loaded> {
   const vlm = findModel(db, 'vlm');
   if (vlm) {
     const describer = await VlmDescriber.load(vlm.path);
@@ -33,7 +34,7 @@ async function loadDescriber(db: Db): Promise<Loaded> {
   if (!findModel(db, 'clip')) {
     throw new Error('no vlm or clip model is registered in this project: import a VLM (or a CLIP model for the noun describer) first');
   }
-  const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db));
+  const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db), textCache);
   return { describer: new ClipNounDescriber({ encoder }), label: `clip-nouns:${path.basename(dir)}`, release: () => encoder.release() };
 }
 
@@ -46,7 +47,7 @@ function createDescribeHandler(): JobHandler<typeof describeImagesJob.kind> {
   return {
     kind: describeImagesJob.kind,
     async prepare(ctx) {
-      loaded = await loadDescriber(ctx.project.db);
+      loaded = await loadDescriber(ctx.project.db, ctx.textFeatures);
     },
     async runItem(ctx, _params, item) {
       if (!loaded) throw new Error('describe.images: runItem before prepare');

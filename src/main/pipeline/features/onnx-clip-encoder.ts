@@ -6,6 +6,7 @@ import { preprocessingKey, preprocessInto, type ClipPreprocessing } from './clip
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer, type TextTokenizer } from './tokenize';
+import { encodeTextsCached, textEncoderKey, type TextCacheUse } from './cached-text-encoding';
 
 export interface OnnxClipEncoderOptions {
   /**
@@ -22,6 +23,8 @@ export interface OnnxClipEncoderOptions {
   imageSize?: number;
   batchSize?: number;
   cache?: FeatureCache;
+  /** The per-user text-feature cache: texts it holds for this text tower and tokenizer are not encoded again. */
+  textCache?: TextCacheUse;
   providers?: ProviderName[];
   intraOpNumThreads?: number;
 }
@@ -55,6 +58,7 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
 
   let text: { handle: SessionHandle; tokenizer: TextTokenizer } | undefined;
   const runs = { vision: 0, text: 0 };
+  let textKey: Promise<string> | undefined;
 
   const encodeBatch = async (images: Buffer[]): Promise<Float32Array> => {
     const plane = 3 * size * size;
@@ -73,15 +77,23 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
     encodeImages: (images: ImageInput[], onProgress?: ProgressCallback) =>
       encodeImagesCached(images, { dim, modelSha256, prep: preprocessingKey(prepName, size), batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
-      if (!o.textModelPath || !o.tokenizerDir) throw new Error('encodeTexts needs textModelPath and tokenizerDir');
-      text ??= { handle: await createSession(o.textModelPath, sessionOpts), tokenizer: await loadLocalTokenizer(o.tokenizerDir) };
-      const out = new Float32Array(texts.length * dim);
-      for (let start = 0; start < texts.length; start += batchSize) {
-        const chunk = texts.slice(start, start + batchSize);
-        out.set(await runTextBatch(text.handle, text.tokenizer, chunk, dim), start * dim);
-        runs.text++;
-      }
-      return out;
+      const textModelPath = o.textModelPath;
+      const tokenizerDir = o.tokenizerDir;
+      if (!textModelPath || !tokenizerDir) throw new Error('encodeTexts needs textModelPath and tokenizerDir');
+      const encode = async (batchTexts: string[]): Promise<Float32Array> => {
+        text ??= { handle: await createSession(textModelPath, sessionOpts), tokenizer: await loadLocalTokenizer(tokenizerDir) };
+        const out = new Float32Array(batchTexts.length * dim);
+        for (let start = 0; start < batchTexts.length; start += batchSize) {
+          const chunk = batchTexts.slice(start, start + batchSize);
+          out.set(await runTextBatch(text.handle, text.tokenizer, chunk, dim), start * dim);
+          runs.text++;
+        }
+        return out;
+      };
+      if (!o.textCache) return encode(texts);
+      textKey ??= textEncoderKey(textModelPath, tokenizerDir);
+      const key = textKey;
+      return encodeTextsCached(texts, { ...o.textCache, dim, modelKey: () => key, encode });
     },
     async release(): Promise<void> {
       await vision.release();

@@ -14,6 +14,7 @@ import { preprocessingKey, preprocessInto, type ClipPreprocessing } from './clip
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer } from './tokenize';
+import { encodeTextsCached, textEncoderKey, type TextCacheUse } from './cached-text-encoding';
 
 /**
  * 'processor' = transformers.js's own CLIPImageProcessor from preprocessor_config.json; 'clip' and 'neglabel'
@@ -27,6 +28,8 @@ export interface TransformersClipEncoderOptions {
   preprocessing?: TransformersPreprocessing;
   batchSize?: number;
   cache?: FeatureCache;
+  /** The per-user text-feature cache: texts it holds for this text tower and tokenizer are not encoded again. */
+  textCache?: TextCacheUse;
   /** transformers.js device; default 'cpu'. */
   device?: 'cpu' | 'cuda' | 'webgpu';
   /** Which export to load: 'fp32' (onnx/*_model.onnx, default) or 'fp16' (onnx/*_model_fp16.onnx, Optimum --fp16). */
@@ -62,6 +65,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
   const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size);
   const batchSize = o.batchSize ?? 32;
   const runs = { vision: 0, text: 0 };
+  let textKey: Promise<string> | undefined;
   let text: { model: Model & { dispose(): Promise<unknown> }; tokenize: Awaited<ReturnType<typeof loadLocalTokenizer>> } | undefined;
 
   const pixelValues = async (images: Buffer[]): Promise<unknown> => {
@@ -90,22 +94,28 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
     encodeImages: (images: ImageInput[], onProgress?: ProgressCallback) =>
       encodeImagesCached(images, { dim, modelSha256, prep, batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
-      if (!text) {
-        const local = localOnly(o.modelDir, device, dtype);
-        const model = (await CLIPTextModelWithProjection.from_pretrained(local.id, local.opts)) as unknown as Model & { dispose(): Promise<unknown> };
-        text = { model, tokenize: await loadLocalTokenizer(o.modelDir) };
-      }
-      const out = new Float32Array(texts.length * dim);
-      for (let start = 0; start < texts.length; start += batchSize) {
-        const tok = text.tokenize(texts.slice(start, start + batchSize));
-        runs.text++;
-        const res = await text.model({
-          input_ids: new Tensor('int64', tok.inputIds, [tok.batch, tok.length]),
-          attention_mask: new Tensor('int64', tok.attentionMask, [tok.batch, tok.length]),
-        });
-        out.set(res.text_embeds!.data, start * dim);
-      }
-      return out;
+      const encode = async (batchTexts: string[]): Promise<Float32Array> => {
+        if (!text) {
+          const local = localOnly(o.modelDir, device, dtype);
+          const model = (await CLIPTextModelWithProjection.from_pretrained(local.id, local.opts)) as unknown as Model & { dispose(): Promise<unknown> };
+          text = { model, tokenize: await loadLocalTokenizer(o.modelDir) };
+        }
+        const out = new Float32Array(batchTexts.length * dim);
+        for (let start = 0; start < batchTexts.length; start += batchSize) {
+          const tok = text.tokenize(batchTexts.slice(start, start + batchSize));
+          runs.text++;
+          const res = await text.model({
+            input_ids: new Tensor('int64', tok.inputIds, [tok.batch, tok.length]),
+            attention_mask: new Tensor('int64', tok.attentionMask, [tok.batch, tok.length]),
+          });
+          out.set(res.text_embeds!.data, start * dim);
+        }
+        return out;
+      };
+      if (!o.textCache) return encode(texts);
+      textKey ??= textEncoderKey(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'text_model_fp16.onnx' : 'text_model.onnx'), o.modelDir);
+      const key = textKey;
+      return encodeTextsCached(texts, { ...o.textCache, dim, modelKey: () => key, encode });
     },
     async release(): Promise<void> {
       await vision.dispose();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ItemError } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
-import { createOnnxClipEncoder, type ClipEncoder, type ClipPreprocessing } from '../features';
+import { createOnnxClipEncoder, type ClipEncoder, type ClipPreprocessing, type TextFeatureCache } from '../features';
 import { requireModel, type RegisteredModel } from '../model-roles';
 
 /** NegLabel's own preprocessing (docs/METHOD.md §4: resize bilinear, center-crop): every OOD stage uses the same pixels. */
@@ -20,7 +20,7 @@ export interface ProjectClip {
  * The project's newest CLIP model as an encoder, its image features cached in the project database. Only the
  * split layout (onnx/vision_model.onnx + onnx/text_model.onnx) can be run tower by tower, so it is required here.
  */
-export async function openProjectClip(project: OpenProject, opts: { batchSize?: number } = {}): Promise<ProjectClip> {
+export async function openProjectClip(project: OpenProject, opts: { batchSize?: number; textCache?: TextFeatureCache } = {}): Promise<ProjectClip> {
   const model = requireModel(project.db, 'clip');
   const visionModelPath = join(model.path, 'onnx', 'vision_model.onnx');
   const textModelPath = join(model.path, 'onnx', 'text_model.onnx');
@@ -36,6 +36,8 @@ export async function openProjectClip(project: OpenProject, opts: { batchSize?: 
     imageSize: config.vision_config?.image_size ?? 224,
     batchSize: opts.batchSize ?? 32,
     cache: new SqliteFeatureCache(project.db),
+    // float32: the OOD stages' scores from cached features equal a fresh computation's exactly.
+    textCache: opts.textCache && { cache: opts.textCache, precision: 'float32' },
   });
   return { encoder, model, visionModelPath };
 }
