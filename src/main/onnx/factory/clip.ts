@@ -3,6 +3,7 @@ import { buildClipTextModel } from './clip-text';
 import { buildClipTokenizerFiles, ClipTokenizerOptions } from './clip-tokenizer';
 import { buildClipVisionModel } from './clip-vision';
 import { writeFolderFile, writeJsonFiles } from './files';
+import { quantizeDynamicInt8 } from './quantize';
 
 export interface TinyClipOptions {
   seed?: number;
@@ -16,6 +17,8 @@ export interface TinyClipOptions {
   /** Whether text_model.onnx also takes attention_mask. */
   attentionMask?: boolean;
   tokenizer?: ClipTokenizerOptions;
+  /** Also write transformers.js' q8 variants (onnx/*_model_quantized.onnx: onnxruntime's dynamic int8 quantization). */
+  quantized?: boolean;
 }
 
 export interface TinyClip {
@@ -75,5 +78,9 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip
   writeJsonFiles(dir, clip.jsonFiles);
   writeFolderFile(dir, 'onnx/text_model.onnx', clip.textModel, 'onnx');
   writeFolderFile(dir, 'onnx/vision_model.onnx', clip.visionModel, 'onnx');
+  if (opts.quantized) {
+    writeFolderFile(dir, 'onnx/text_model_quantized.onnx', quantizeDynamicInt8(clip.textModel), 'onnx');
+    writeFolderFile(dir, 'onnx/vision_model_quantized.onnx', quantizeDynamicInt8(clip.visionModel), 'onnx');
+  }
   return clip;
 }

@@ -32,14 +32,24 @@ export interface TransformersClipEncoderOptions {
   textCache?: TextCacheUse;
   /** transformers.js device; default 'cpu'. */
   device?: 'cpu' | 'cuda' | 'webgpu';
-  /** Which export to load: 'fp32' (onnx/*_model.onnx, default) or 'fp16' (onnx/*_model_fp16.onnx, Optimum --fp16). */
-  dtype?: 'fp32' | 'fp16';
+  /**
+   * Which export to load, by transformers.js' file suffixes: 'fp32' (onnx/*_model.onnx, default), 'fp16'
+   * (onnx/*_model_fp16.onnx, Optimum --fp16) or 'q8' (onnx/*_model_quantized.onnx, dynamic int8 quantization).
+   */
+  dtype?: TransformersDtype;
+}
+
+export type TransformersDtype = 'fp32' | 'fp16' | 'q8';
+
+/** transformers.js' file name for a tower in a dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING). */
+export function towerFile(tower: 'text' | 'vision', dtype: TransformersDtype): string {
+  return `${tower}_model${{ fp32: '', fp16: '_fp16', q8: '_quantized' }[dtype]}.onnx`;
 }
 
 type Model = (inputs: Record<string, unknown>) => Promise<Record<string, { data: Float32Array; dims: number[] }>>;
 
 /** Points transformers.js at the folder's parent and forbids any hub access. */
-function localOnly(modelDir: string, device: string, dtype: 'fp32' | 'fp16'): { id: string; opts: Record<string, unknown> } {
+function localOnly(modelDir: string, device: string, dtype: TransformersDtype): { id: string; opts: Record<string, unknown> } {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(modelDir);
@@ -61,7 +71,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
   const vision = (await CLIPVisionModelWithProjection.from_pretrained(id, opts)) as unknown as Model & { dispose(): Promise<unknown> };
   const prepName = o.preprocessing ?? 'processor';
   const processor = prepName === 'processor' ? await AutoProcessor.from_pretrained(id, opts) : undefined;
-  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'vision_model_fp16.onnx' : 'vision_model.onnx'));
+  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', towerFile('vision', dtype)));
   const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size);
   const batchSize = o.batchSize ?? 32;
   const runs = { vision: 0, text: 0 };
@@ -113,7 +123,7 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
         return out;
       };
       if (!o.textCache) return encode(texts);
-      textKey ??= textEncoderKey(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'text_model_fp16.onnx' : 'text_model.onnx'), o.modelDir);
+      textKey ??= textEncoderKey(join(o.modelDir, 'onnx', towerFile('text', dtype)), o.modelDir);
       const key = textKey;
       return encodeTextsCached(texts, { ...o.textCache, dim, modelKey: () => key, encode });
     },
