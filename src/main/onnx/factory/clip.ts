@@ -4,6 +4,7 @@ import { buildClipTokenizerFiles, ClipTokenizerOptions } from './clip-tokenizer'
 import { buildClipVisionModel } from './clip-vision';
 import { writeFolderFile, writeJsonFiles } from './files';
 import { quantizeDynamicInt8 } from './quantize';
+import { combineClipTowers } from './clip-combined';
 
 export interface TinyClipOptions {
   seed?: number;
@@ -19,6 +20,8 @@ export interface TinyClipOptions {
   tokenizer?: ClipTokenizerOptions;
   /** Also write transformers.js' q8 variants (onnx/*_model_quantized.onnx: onnxruntime's dynamic int8 quantization). */
   quantized?: boolean;
+  /** 'single': Optimum's one CLIPModel file, onnx/model.onnx, instead of the two towers (implies attentionMask). */
+  layout?: 'split' | 'single';
 }
 
 export interface TinyClip {
@@ -74,8 +77,13 @@ export function buildTinyClip(opts: TinyClipOptions = {}): TinyClip {
 
 /** Writes the folder: config.json, tokenizer files, preprocessor_config.json, onnx/text_model.onnx, onnx/vision_model.onnx. */
 export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip {
-  const clip = buildTinyClip(opts);
+  const single = opts.layout === 'single';
+  const clip = buildTinyClip(single ? { ...opts, attentionMask: true } : opts);
   writeJsonFiles(dir, clip.jsonFiles);
+  if (single) {
+    writeFolderFile(dir, 'onnx/model.onnx', combineClipTowers(clip.textModel, clip.visionModel), 'onnx');
+    return clip;
+  }
   writeFolderFile(dir, 'onnx/text_model.onnx', clip.textModel, 'onnx');
   writeFolderFile(dir, 'onnx/vision_model.onnx', clip.visionModel, 'onnx');
   if (opts.quantized) {

@@ -16,3 +16,4 @@ export {
   type TokenizerFolderFiles,
   type TokenizerLayout,
 } from './clip-tokenizer-files';
+export { clipTowerFiles, type ClipTowerFiles } from './clip-layout';
