@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateModel } from '../../src/main/models';
-import { createSession } from '../../src/main/onnx';
+import { createSession, loadModel, TensorDataType } from '../../src/main/onnx';
 import { writeTinyClip } from '../../src/main/onnx/factory';
 import { ClipNounDescriber, WordNetNouns } from '../../src/main/pipeline/describe';
 import { createOnnxClipEncoder, type ClipEncoder } from '../../src/main/pipeline/features';
@@ -88,6 +88,38 @@ describe('single-file CLIP export (onnx/model.onnx)', () => {
     const { elements } = await new ClipNounDescriber({ encoder: enc, wordnet: WordNetNouns.load(), vocabulary, topK: 3 }).describe(images[0]!, 'giant panda');
     expect(elements).toHaveLength(3);
     for (const e of elements) expect(vocabulary.filter((w) => w !== 'panda')).toContain(e);
+  });
+
+  it('float16 (Optimum --fp16): imports, widened on the CPU, features within float16 rounding, one describe item', async () => {
+    const half = path.join(t.dir, 'single-fp16');
+    writeTinyClip(half, { ...TINY_CLIP, layout: 'single', precision: 'fp16' });
+    const g = loadModel(path.join(half, 'onnx', 'model.onnx')).graph!;
+    expect((g.initializer ?? []).some((i) => i.dataType === TensorDataType.FLOAT16)).toBe(true);
+    expect((g.initializer ?? []).some((i) => i.dataType === TensorDataType.FLOAT)).toBe(false);
+    expect(g.input!.find((i) => i.name === 'pixel_values')!.type!.tensorType!.elemType).toBe(TensorDataType.FLOAT16);
+    const r = validateModel('clip', half);
+    expect(r.problems).toEqual([]);
+    expect(r.layout).toBe('clip-combined');
+
+    const full = await encoder({ combinedModelPath: path.join(single, 'onnx', 'model.onnx'), tokenizerDir: single });
+    const enc = await encoder({ combinedModelPath: path.join(half, 'onnx', 'model.onnx'), tokenizerDir: half });
+    const cosines = (a: Float32Array, b: Float32Array) =>
+      Array.from({ length: a.length / enc.dim }, (_, r) => {
+        const x = a.subarray(r * enc.dim, (r + 1) * enc.dim);
+        const y = b.subarray(r * enc.dim, (r + 1) * enc.dim);
+        const dot = x.reduce((acc, v, j) => acc + v * y[j]!, 0);
+        return dot / Math.sqrt(x.reduce((acc, v) => acc + v * v, 0) * y.reduce((acc, v) => acc + v * v, 0));
+      });
+    const [ih, iF, th, tF] = [await enc.encodeImages(images), await full.encodeImages(images), await enc.encodeTexts(TEXTS), await full.encodeTexts(TEXTS)];
+    const cos = [...cosines(ih, iF), ...cosines(th, tF)];
+    console.info(`fp16 vs fp32 single-file 1 − cosine: ${cos.map((c) => (1 - c).toExponential(1)).join(', ')}`);
+    for (const c of cos) expect(c).toBeGreaterThan(0.999);
+    // The float16 weights ran (rounded values give other features), not a float32 copy.
+    expect(Array.from(th)).not.toEqual(Array.from(tF));
+    expect(Array.from(ih)).not.toEqual(Array.from(iF));
+    const vocabulary = ['bamboo', 'tourist', 'leaf', 'railing', 'tree', 'water'];
+    const { elements } = await new ClipNounDescriber({ encoder: enc, wordnet: WordNetNouns.load(), vocabulary, topK: 2 }).describe(images[0]!, 'giant panda');
+    expect(elements).toHaveLength(2);
   });
 
   it('a project whose CLIP is the single file mines negative labels (the job, through the studio)', async () => {

@@ -5,6 +5,7 @@ import { buildClipVisionModel } from './clip-vision';
 import { writeFolderFile, writeJsonFiles } from './files';
 import { quantizeDynamicInt8 } from './quantize';
 import { combineClipTowers } from './clip-combined';
+import { toFloat16 } from './to-float16';
 
 export interface TinyClipOptions {
   seed?: number;
@@ -22,6 +23,8 @@ export interface TinyClipOptions {
   quantized?: boolean;
   /** 'single': Optimum's one CLIPModel file, onnx/model.onnx, instead of the two towers (implies attentionMask). */
   layout?: 'split' | 'single';
+  /** 'fp16': the single file converted as Optimum's --fp16 does (float16 weights, inputs and outputs). */
+  precision?: 'fp32' | 'fp16';
 }
 
 export interface TinyClip {
@@ -81,7 +84,8 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip
   const clip = buildTinyClip(single ? { ...opts, attentionMask: true } : opts);
   writeJsonFiles(dir, clip.jsonFiles);
   if (single) {
-    writeFolderFile(dir, 'onnx/model.onnx', combineClipTowers(clip.textModel, clip.visionModel), 'onnx');
+    const combined = combineClipTowers(clip.textModel, clip.visionModel);
+    writeFolderFile(dir, 'onnx/model.onnx', opts.precision === 'fp16' ? toFloat16(combined) : combined, 'onnx');
     return clip;
   }
   writeFolderFile(dir, 'onnx/text_model.onnx', clip.textModel, 'onnx');
