@@ -33,16 +33,19 @@ function halfNode(n: onnx.INodeProto): onnx.INodeProto {
  * What Optimum's `--fp16` (onnxconverter-common's convert_float_to_float16, keep_io_types=False) makes of a float32
  * export, for the graphs the factory builds: every float initializer, Constant and ConstantOfShape value rounded
  * to float16, Casts to float retargeted to float16, float graph inputs and outputs made float16. Value infos are
- * dropped (onnxruntime infers them). No subgraphs, no op kept in float32: enough for the factory's towers.
+ * dropped (onnxruntime infers them). No subgraphs, and no op kept in float32 (only Resize's roi and scales):
+ * enough for the factory's graphs.
  */
 export function toFloat16(model: ModelProto): ModelProto {
   const g = model.graph!;
+  // Resize's roi and scales stay float32 (the op requires it), as convert_float_to_float16 keeps them.
+  const keep = new Set((g.node ?? []).filter((n) => n.opType === 'Resize').flatMap((n) => (n.input ?? []).slice(1, 3)));
   return {
     ...model,
     graph: {
       ...g,
-      node: (g.node ?? []).map(halfNode),
-      initializer: (g.initializer ?? []).map(halfTensor),
+      node: (g.node ?? []).map((n) => (n.output?.some((o) => keep.has(o)) ? n : halfNode(n))),
+      initializer: (g.initializer ?? []).map((t) => (keep.has(t.name ?? '') ? t : halfTensor(t))),
       input: (g.input ?? []).map(halfValueInfo),
       output: (g.output ?? []).map(halfValueInfo),
       valueInfo: [],
