@@ -9,8 +9,8 @@ import type { SupervisorMessage } from './jobs/messages';
  * loads the Electron build of better-sqlite3 the main process chose (its path travels in the environment) before the
  * job process proper.
  */
-export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir) => {
-  const child = utilityProcess.fork(path.join(__dirname, 'electron-job-entry.js'), [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit', env: { ...process.env } });
+export const spawnUtilityJobProcess: SpawnJobProcess = (projectDir, homeDir) => {
+  const child = utilityProcess.fork(path.join(__dirname, 'electron-job-entry.js'), homeDir ? [projectDir, homeDir] : [projectDir], { serviceName: 'SynOOD jobs', stdio: 'inherit', env: { ...process.env } });
   const events = new EventEmitter();
   let alive = true;
   // Passed on unchecked: the supervisor parses every message.

@@ -117,7 +117,7 @@ export class Studio {
     this.current?.db.close();
     this.current = p;
     this.live.clear();
-    this.supervisor = new JobSupervisor(p.paths.root, (m) => this.onJobMessage(m), this.spawnJobProcess);
+    this.supervisor = new JobSupervisor(p.paths.root, (m) => this.onJobMessage(m), this.spawnJobProcess, this.ctx.homeDir);
     // Resume whatever a previous session left running or queued.
     if (new JobStore(p.db).hasRunnable()) this.supervisor.wake();
   }

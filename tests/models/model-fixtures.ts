@@ -27,12 +27,14 @@ export function writeModel(file: string, model: ModelProto): string {
   return file;
 }
 
-/** Moves every initializer's bytes into one external file next to the model, the way large exports store weights. */
-export function writeWithExternalData(file: string, model: ModelProto, dataName = `${path.basename(file)}_data`): { dataBytes: number } {
+/** Moves every initializer's bytes (those of at least sizeThreshold bytes) into one external file next to the model, the way large exports store weights. */
+export function writeWithExternalData(file: string, model: ModelProto, dataName = `${path.basename(file)}_data`, sizeThreshold = 0): { dataBytes: number } {
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const t of model.graph!.initializer ?? []) {
     const bytes = t.rawData!;
+    // onnx.save_model(save_as_external_data=True) keeps tensors under size_threshold (1024 bytes) inline.
+    if (bytes.length < sizeThreshold) continue;
     t.dataLocation = 1;
     t.externalData = [
       { key: 'location', value: dataName },

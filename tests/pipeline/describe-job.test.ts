@@ -6,6 +6,7 @@ import { VlmDescriber, WordNetNouns } from '../../src/main/pipeline/describe';
 import { writeTinyVlm } from '../../src/main/pipeline/describe/tiny-vlm';
 import type { Studio } from '../../src/main/root';
 import type { PromptVersion } from '../../src/shared/api/routes/prompts';
+import { TextFeatureCacheDb, textFeatureCachePath } from '../../src/main/store/text-feature-cache';
 import { writeImage } from '../helpers/images';
 import { tmpDir } from '../helpers/tmp';
 import { imagesOf, jobDone, openProbe, projectWithImages, registerModel, value, type ImageInfo } from './stage-project';
@@ -144,7 +145,8 @@ describe('describe.images without a VLM: the CLIP-noun describer', () => {
       writeTinyClip(path.join(t.dir, 'clip'), { seed: 9 });
       await registerModel(projectDir, 'clip', path.join(t.dir, 'clip'));
       const { jobId } = value<{ jobId: number }>(await studio.call('prompt.describe', { imageIds: [img!.id] }));
-      const job = await jobDone(studio, jobId, 120_000);
+      // Cold: ~118k noun prompts encoded (about 100 s on a loaded 2-core machine), and stored in the per-user cache.
+      const job = await jobDone(studio, jobId, 240_000);
       expect(job.state.status).toBe('completed');
       const db = openProbe(projectDir);
       const row = db.prepare('SELECT * FROM prompt_versions WHERE image_id = ?').get(img!.id) as VersionRow;
@@ -161,6 +163,42 @@ describe('describe.images without a VLM: the CLIP-noun describer', () => {
       }
       expect(row.raw_answer).toBe(elements.join(', '));
       expect(row.prompt).toBe(officialPrompt(elements.join(', ')));
+    } finally {
+      await studio.close();
+    }
+  }, 240_000);
+
+  it('a restarted studio on a second project computes no noun feature again: the per-user cache serves all of them', async () => {
+    // Runs after the test above, whose job filled <home>/cache/text-features.sqlite with every noun's feature.
+    const home = path.join(t.dir, 'home');
+    const lemmas = new Set(WordNetNouns.load().lemmas().map((w) => `a photo of a ${w}.`)).size;
+    const stats = () => {
+      const cache = TextFeatureCacheDb.open(textFeatureCachePath(home));
+      try {
+        return cache.stats();
+      } finally {
+        cache.close();
+      }
+    };
+    const cold = stats();
+    // One encoder, float16, one row per distinct noun prompt: 118k × dim × 2 bytes, none served yet.
+    expect(cold).toMatchObject({ models: 1, rows: lemmas, bytes: lemmas * 16 * 2, served: 0 });
+
+    const projectDir = path.join(t.dir, 'proj-2');
+    const clipCopy = path.join(t.dir, 'project-2-models', 'clip');
+    fs.cpSync(path.join(t.dir, 'clip'), clipCopy, { recursive: true });
+    const { studio } = await projectWithImages(home, projectDir, path.join(t.dir, 'src'));
+    try {
+      await registerModel(projectDir, 'clip', clipCopy);
+      const [img] = imagesOf(projectDir);
+      const { jobId } = value<{ jobId: number }>(await studio.call('prompt.describe', { imageIds: [img!.id] }));
+      expect((await jobDone(studio, jobId, 120_000)).state.status).toBe('completed');
+      // Every row was served and none written: the job encoded no noun (rows are written for each text encoded).
+      expect(stats()).toEqual({ ...cold, served: lemmas });
+      const db = openProbe(projectDir);
+      const row = db.prepare('SELECT elements_json FROM prompt_versions WHERE image_id = ?').get(img!.id) as { elements_json: string };
+      db.close();
+      expect(JSON.parse(row.elements_json)).toHaveLength(4);
     } finally {
       await studio.close();
     }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxClipEncoder } from '../../src/main/pipeline/features';
+import { TextFeatureCacheDb, textFeatureCachePath } from '../../src/main/store/text-feature-cache';
 import { tmpDir } from '../helpers/tmp';
 import { IND_CLASSES, oodProject, query, type OodProject } from './ood-project';
 import { jobDone, value } from './stage-project';
@@ -51,6 +52,8 @@ describe('labels.mine job', () => {
   let t: ReturnType<typeof tmpDir>;
   let p: OodProject;
   const labels = () => query<LabelRow>(p.projectDir, 'SELECT * FROM neg_labels ORDER BY id');
+  /** The first mining's scores (default settings, every text encoded fresh), by word/pos. */
+  let firstMining = new Map<string, number | null>();
 
   beforeAll(async () => {
     t = tmpDir('synood-mine-');
@@ -68,6 +71,7 @@ describe('labels.mine job', () => {
     expect((await jobDone(p.studio, jobId)).state.status).toBe('completed');
 
     const rows = labels();
+    firstMining = new Map(rows.map((r) => [`${r.word}/${r.pos}`, r.mining_score]));
     expect(rows).toHaveLength(1200);
     expect(rows.every((r) => r.mining_score !== null && Number.isFinite(r.mining_score))).toBe(true);
     const nouns = rows.filter((r) => r.pos === 'noun');
@@ -112,6 +116,34 @@ describe('labels.mine job', () => {
     expect(JSON.parse(rows.find((r) => r.pos === 'noun')!.template)).toEqual(['the nice {}', 'a photo of a {}']);
     expect(new Set(rows.filter((r) => r.selected === 1).map((r) => r.id))).toEqual(expectedSelection(rows, 0.3));
   }, 60_000);
+
+  it('a second project (another studio, same home) scores from the per-user cache: no text encoded, the same scores', async () => {
+    const cacheStats = () => {
+      const cache = TextFeatureCacheDb.open(textFeatureCachePath(p.home));
+      try {
+        return cache.stats();
+      } finally {
+        cache.close();
+      }
+    };
+    const before = cacheStats();
+    expect(before.rows).toBeGreaterThan(1200); // the two minings above: 1200 words, two noun templates, 3 classes
+    const second = await oodProject(path.join(t.dir, 'second'), { perClass: 2, indTest: 1, home: p.home });
+    try {
+      const { jobId } = value<{ jobId: number }>(await second.studio.call('labels.mine', { candidateLimit: 1200 }));
+      expect((await jobDone(second.studio, jobId)).state.status).toBe('completed');
+      const after = cacheStats();
+      // No row written means no text encoded: the cache stores every text it encodes.
+      expect(after.rows).toBe(before.rows);
+      expect(after.served - before.served).toBe(1200 + IND_CLASSES.length);
+      // float32 rows: the scores equal, bit for bit, those of the first mining, which encoded every text fresh.
+      const rows = query<LabelRow>(second.projectDir, 'SELECT * FROM neg_labels ORDER BY id');
+      expect(rows).toHaveLength(1200);
+      for (const r of rows) expect(r.mining_score).toBe(firstMining.get(`${r.word}/${r.pos}`));
+    } finally {
+      await second.studio.close();
+    }
+  }, 120_000);
 
   it('refuses a template without exactly one {}', async () => {
     const r = await p.studio.call('labels.mine', { nounTemplates: ['no placeholder'] });

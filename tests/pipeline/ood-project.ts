@@ -30,7 +30,7 @@ export interface OodProject {
  * A fresh project with an InD-train ImageFolder (3 classes × perClass), an InD-test set, `oodSets` OOD-test sets,
  * the tiny CLIP registered through the model manager, and `candidates` synthetic images as candidate rows.
  */
-export async function oodProject(root: string, o: { perClass?: number; indTest?: number; oodSets?: number; oodSize?: number; candidates?: number } = {}): Promise<OodProject> {
+export async function oodProject(root: string, o: { perClass?: number; indTest?: number; oodSets?: number; oodSize?: number; candidates?: number; home?: string } = {}): Promise<OodProject> {
   const perClass = o.perClass ?? 4;
   const src = path.join(root, 'src');
   for (const [ci, c] of IND_CLASSES.entries()) for (let i = 0; i < perClass; i++) await writeImage(path.join(src, 'train', c, `${i}.png`), ci * 100 + i, 20);
@@ -40,7 +40,7 @@ export async function oodProject(root: string, o: { perClass?: number; indTest?:
   const clipDir = path.join(root, 'tiny-clip');
   writeTinyClip(clipDir, TINY_CLIP);
 
-  const home = path.join(root, 'home');
+  const home = o.home ?? path.join(root, 'home');
   const projectDir = path.join(root, 'proj');
   const studio = new Studio({ transport: 'direct', homeDir: home });
   value(await studio.call('project.create', { dir: projectDir, name: 'ood stages' }));

@@ -10,6 +10,21 @@ import { JobRunner } from '../jobs/runner';
 import { HEARTBEAT_MS, newLeaseOwner } from '../jobs/lease';
 import { SupervisorMessage, type JobProcessMessage } from '../jobs/messages';
 import { jobHandlers } from './registry';
+import { TextFeatureCacheDb, textFeatureCachePath } from '../store/text-feature-cache';
+
+/**
+ * The Studio's per-user text-feature cache under its home folder (argv[3]), shared by every job of every project.
+ * A cache that cannot be opened (a read-only home) costs time, not results: jobs then compute their text features.
+ */
+function openTextFeatureCache(homeDir: string | undefined): TextFeatureCacheDb | undefined {
+  if (!homeDir) return undefined;
+  try {
+    return TextFeatureCacheDb.open(textFeatureCachePath(homeDir));
+  } catch (e) {
+    console.error(`job-process: text-feature cache under ${homeDir} not opened, text features are computed per job: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
 
 /** Under Electron's utilityProcess the channel is process.parentPort; under Node's fork it is process.send. */
 const parentPort = (process as unknown as { parentPort?: { postMessage(m: JobProcessMessage): void; on(e: 'message', l: (ev: { data: unknown }) => void): void } }).parentPort;
@@ -56,7 +71,8 @@ async function main() {
   const p = project.paths;
   sweepStaleTemps([p.datasets, p.candidates, p.thumbs, p.runs, p.exports]);
   const owner = newLeaseOwner(process.env.SYNOOD_JOB_OWNER ?? (process.versions.electron ? 'studio app' : 'a node process'));
-  const runner = new JobRunner(project, jobHandlers(), send, owner);
+  const textFeatures = openTextFeatureCache(process.argv[3]);
+  const runner = new JobRunner(project, jobHandlers(), send, owner, { textFeatures });
   let running = false;
   let again = false;
   let recheck: NodeJS.Timeout | null = null;
@@ -86,6 +102,7 @@ async function main() {
       // The item in flight is abandoned uncommitted; its job's lease is given back so another process resumes it now.
       runner.releaseCurrent();
       project.db.close();
+      textFeatures?.close();
       process.exit(0);
     }
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import type { TextFeatureCache } from '../pipeline/features/cached-text-encoding';
 import type { OpenProject } from '../project/project';
 import type { JobKind, ParamsOf, PayloadOf, ResultOf } from '../../shared/jobs';
 
@@ -6,6 +7,12 @@ export interface JobContext {
   project: OpenProject;
   jobId: number;
   signal: AbortSignal;
+  /**
+   * The Studio's per-user text-feature cache (`<home>/cache/text-features.sqlite`), passed down to the job process:
+   * CLIP text features computed by one job are reused by every later job, project and restart. Absent when the
+   * job process was started without a home folder; then text features are computed per job.
+   */
+  textFeatures?: TextFeatureCache;
 }
 
 /** What an item's commit writes, and what it records beside its 'done' mark (its contract's result). */

@@ -2,7 +2,7 @@ import type { OpenProject } from '../project/project';
 import { optimize } from '../store/maintenance';
 import { JobStore, LeaseLostError, type Lease, type LeaseOwner } from '../store/jobs';
 import { findJobContract, jobContract, parseJobParams, parseJobPayload, zodIssueText, type JobKind } from '../../shared/jobs';
-import { ItemError, JobFailedError, type JobHandler } from './handler';
+import { ItemError, JobFailedError, type JobContext, type JobHandler } from './handler';
 import type { JobProcessMessage } from './messages';
 import { breakDeadLocalLeases, HeldLease, LEASE_EXPIRY_MS } from './lease';
 import { beforeCommitBarrier } from './test-barrier';
@@ -38,6 +38,8 @@ export class JobRunner {
     private readonly handlers: JobHandlers,
     private readonly send: (m: JobProcessMessage) => void,
     readonly owner: LeaseOwner,
+    /** What the job process was given by the Studio and lends every job (the per-user text-feature cache). */
+    private readonly shared: Pick<JobContext, 'textFeatures'> = {},
   ) {
     this.store = new JobStore(project.db);
   }
@@ -112,7 +114,7 @@ export class JobRunner {
       return;
     }
     const params = parsed.data;
-    const ctx = { project: this.project, jobId, signal: abort.signal };
+    const ctx: JobContext = { project: this.project, jobId, signal: abort.signal, ...this.shared };
     const pace = new Pace();
     let lastDataEvent = 0;
     try {

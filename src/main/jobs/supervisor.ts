@@ -36,7 +36,11 @@ export interface JobProcessHandle {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export type SpawnJobProcess = (projectDir: string) => JobProcessHandle;
+/**
+ * Starts a job process for a project. `homeDir` is the Studio's per-user folder: the job process opens the caches
+ * the Studio owns there (the text-feature cache) and passes them down to the jobs.
+ */
+export type SpawnJobProcess = (projectDir: string, homeDir?: string) => JobProcessHandle;
 
 /**
  * Restarts allowed with no item finished in between, before the supervisor gives up on the job that keeps killing
@@ -65,6 +69,7 @@ export class JobSupervisor {
     private readonly projectDir: string,
     private readonly onMessage: (m: JobProcessMessage) => void,
     private readonly spawn: SpawnJobProcess = forkJobProcess,
+    private readonly homeDir?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -78,7 +83,7 @@ export class JobSupervisor {
       this.child.send({ type: 'wake' } satisfies SupervisorMessage);
       return;
     }
-    const child = this.spawn(this.projectDir);
+    const child = this.spawn(this.projectDir, this.homeDir);
     this.child = child;
     const pid = child.pid;
     child.on('message', (raw: unknown) => {
@@ -176,9 +181,9 @@ function parentKind(): string {
 }
 
 /** Node (CLI, browser mode, tests): a forked child with an IPC channel. */
-export const forkJobProcess: SpawnJobProcess = (dir) => {
+export const forkJobProcess: SpawnJobProcess = (dir, homeDir) => {
   const entry = jobProcessEntry();
-  return fork(entry.file, [dir], {
+  return fork(entry.file, homeDir ? [dir, homeDir] : [dir], {
     execArgv: entry.execArgv,
     env: { ...process.env, SYNOOD_JOB_OWNER: process.env.SYNOOD_JOB_OWNER ?? parentKind() },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,5 +1,6 @@
 export type { onnx } from './proto';
 export { loadModel, saveModel, decodeModel, type ModelProto } from './model-io';
+export { extractOutputs } from './extract';
 export { tensorToArray, makeTensor, tensorDims, type TensorArray } from './tensor';
 export { GraphBuilder, makeValueInfo, type Dim } from './graph-builder';
 export { DEFAULT_OPSET, defaultDomainOpset, irVersionFor } from './opset';

@@ -3,6 +3,9 @@ import { buildClipTextModel } from './clip-text';
 import { buildClipTokenizerFiles, ClipTokenizerOptions } from './clip-tokenizer';
 import { buildClipVisionModel } from './clip-vision';
 import { writeFolderFile, writeJsonFiles } from './files';
+import { quantizeDynamicInt8 } from './quantize';
+import { combineClipTowers } from './clip-combined';
+import { toFloat16 } from './to-float16';
 
 export interface TinyClipOptions {
   seed?: number;
@@ -16,6 +19,12 @@ export interface TinyClipOptions {
   /** Whether text_model.onnx also takes attention_mask. */
   attentionMask?: boolean;
   tokenizer?: ClipTokenizerOptions;
+  /** Also write transformers.js' q8 variants (onnx/*_model_quantized.onnx: onnxruntime's dynamic int8 quantization). */
+  quantized?: boolean;
+  /** 'single': Optimum's one CLIPModel file, onnx/model.onnx, instead of the two towers (implies attentionMask). */
+  layout?: 'split' | 'single';
+  /** 'fp16': the single file converted as Optimum's --fp16 does (float16 weights, inputs and outputs). */
+  precision?: 'fp32' | 'fp16';
 }
 
 export interface TinyClip {
@@ -71,9 +80,19 @@ export function buildTinyClip(opts: TinyClipOptions = {}): TinyClip {
 
 /** Writes the folder: config.json, tokenizer files, preprocessor_config.json, onnx/text_model.onnx, onnx/vision_model.onnx. */
 export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip {
-  const clip = buildTinyClip(opts);
+  const single = opts.layout === 'single';
+  const clip = buildTinyClip(single ? { ...opts, attentionMask: true } : opts);
   writeJsonFiles(dir, clip.jsonFiles);
+  if (single) {
+    const combined = combineClipTowers(clip.textModel, clip.visionModel);
+    writeFolderFile(dir, 'onnx/model.onnx', opts.precision === 'fp16' ? toFloat16(combined) : combined, 'onnx');
+    return clip;
+  }
   writeFolderFile(dir, 'onnx/text_model.onnx', clip.textModel, 'onnx');
   writeFolderFile(dir, 'onnx/vision_model.onnx', clip.visionModel, 'onnx');
+  if (opts.quantized) {
+    writeFolderFile(dir, 'onnx/text_model_quantized.onnx', quantizeDynamicInt8(clip.textModel), 'onnx');
+    writeFolderFile(dir, 'onnx/vision_model_quantized.onnx', quantizeDynamicInt8(clip.visionModel), 'onnx');
+  }
   return clip;
 }

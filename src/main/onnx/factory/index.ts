@@ -8,3 +8,5 @@ export { buildTinyClip, writeTinyClip, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, type Tin
 export { buildInpaintUnet, SD2_UNET_SHAPES, type UnetOptions } from './sd-unet';
 export { buildVaeDecoder, buildVaeEncoder, SD_VAE_SHAPES, type VaeOptions } from './sd-vae';
 export { buildTinySdInpaint, writeTinySdInpaint, SD2_INPAINT_SCHEDULER, VAE_SCALING_FACTOR, type TinySdInpaint, type TinySdInpaintOptions } from './sd-inpaint';
+export { quantizeDynamicInt8 } from './quantize';
+export { combineClipTowers } from './clip-combined';

@@ -30,7 +30,7 @@ function createAssignLabelsHandler(): JobHandler<typeof labelsAssignJob.kind> {
     kind: labelsAssignJob.kind,
     async prepare(ctx: JobContext) {
       const db = ctx.project.db;
-      const { encoder } = await openProjectClip(ctx.project);
+      const { encoder } = await openProjectClip(ctx.project, { textCache: ctx.textFeatures });
       const texts = new TextFeatureMemo(encoder);
       const negatives = selectedNegatives(db);
       const classes = indTrainClasses(db);

@@ -3,6 +3,7 @@ import type { JobHandler } from '../../jobs/handler';
 import { describeImagesJob, type DescribeParams } from '../../../shared/jobs';
 import { ItemError } from '../../jobs/handler';
 import type { Db } from '../../store/db';
+import type { TextFeatureCache } from '../features';
 import { SqliteFeatureCache } from '../../store/feature-cache-sqlite';
 import { fitElements } from '../../../shared/api/routes/prompts';
 import { findModel } from '../model-roles';
@@ -35,7 +36,7 @@ function givenDescriber(source: string): Loaded {
  * job's noun list when it names one; else the VLM when one is registered (the paper's LLaVA step), otherwise the
  * VLM-free CLIP-noun describer over WordNet. No model where one is needed → the job fails before any item.
  */
-async function loadDescriber(db: Db, params: DescribeParams): Promise<Loaded> {
+async function loadDescriber(db: Db, params: DescribeParams, textCache?: TextFeatureCache): Promise<Loaded> {
   if (params.givenSource) return givenDescriber(params.givenSource);
   const vlm = params.nouns ? undefined : findModel(db, 'vlm');
   if (vlm) {
@@ -45,7 +46,7 @@ async function loadDescriber(db: Db, params: DescribeParams): Promise<Loaded> {
   if (!findModel(db, 'clip')) {
     throw new Error('no vlm or clip model is registered in this project: import a VLM (or a CLIP model for the noun describer) first');
   }
-  const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db));
+  const { encoder, dir } = await openRegisteredClip(db, new SqliteFeatureCache(db), textCache);
   const describer = new ClipNounDescriber({ encoder, ...(params.nouns ? { vocabulary: params.nouns } : {}), ...(params.topK ? { topK: params.topK } : {}) });
   // WordNet's nouns keep the plain label; a given noun list is named by its size.
   const label = `clip-nouns:${path.basename(dir)}${params.nouns ? `:${params.nouns.length} nouns` : ''}`;
@@ -61,7 +62,7 @@ function createDescribeHandler(): JobHandler<typeof describeImagesJob.kind> {
   return {
     kind: describeImagesJob.kind,
     async prepare(ctx, params) {
-      loaded = await loadDescriber(ctx.project.db, params);
+      loaded = await loadDescriber(ctx.project.db, params, ctx.textFeatures);
     },
     async runItem(ctx, params, item) {
       if (!loaded) throw new Error('describe.images: runItem before prepare');

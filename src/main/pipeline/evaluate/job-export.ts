@@ -20,7 +20,7 @@ export async function exportRunScorer(projectDir: string, runId: number, outFile
       const tuning = resolveTuning(project.db, project.paths.runs, runId, requested, texts.negativeIds, texts.dim);
       const negatives = tuning.switches.useTunedLabels ? negativesWithTunedLabels(texts.negatives, texts.dim, tuning.tuned.tunedLabels!) : texts.negatives;
       exportScorerOnnx({
-        visionModel: clip.visionModelPath,
+        visionModel: clip.visionTower(),
         dim: texts.dim,
         classes: texts.classes,
         negatives,

@@ -58,7 +58,7 @@ function createEvaluateRunHandler(): JobHandler<typeof evaluateRunJob.kind> {
       if (indSets.length === 0) throw new Error('no InD test dataset: import one under Datasets (role: InD test)');
       const indImages = indSets.flatMap((d) => datasetImages(db, d.id));
       if (indImages.length === 0) throw new Error(`InD test dataset ${indSets.map((d) => `'${d.name}'`).join(', ')} has no usable images`);
-      const { encoder } = await openProjectClip(ctx.project);
+      const { encoder } = await openProjectClip(ctx.project, { textCache: ctx.textFeatures });
       const texts = await scoringTexts(db, encoder);
       const tuning = resolveTuning(db, ctx.project.paths.runs, params.runId, params.switches, texts.negativeIds, texts.dim);
       const feats = await encoder.encodeImages(indImages.map((p) => path.join(ctx.project.paths.root, p)));

@@ -1,20 +1,26 @@
 import * as ort from 'onnxruntime-node';
-import { createSession, type ProviderName, type SessionHandle } from '../../onnx';
+import { createSession, extractOutputs, loadModel, type ProviderName, type SessionHandle } from '../../onnx';
 import { encodeImagesCached } from './cached-image-encoding';
 import type { ClipEncoder, ImageInput, ProgressCallback } from './clip-encoder';
 import { CLIP_NORMALISATION, preprocessingKey, preprocessInto, type ChannelNormalisation, type ClipPreprocessing } from './clip-preprocess';
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer, type TextTokenizer } from './tokenize';
+import { encodeTextsCached, textEncoderKey, type TextCacheUse } from './cached-text-encoding';
 
 export interface OnnxClipEncoderOptions {
   /**
    * ONNX file taking `pixel_values` [B,3,S,S] and giving `image_embeds` [B,D] (Optimum's vision_model.onnx).
    * float16 exports work too: createSession widens them on the CPU and converts inputs and outputs.
    */
-  visionModelPath: string;
+  visionModelPath?: string;
   /** ONNX file taking `input_ids` (and optionally `attention_mask`) and giving `text_embeds`. */
   textModelPath?: string;
+  /**
+   * Instead of the two tower files: Optimum's single CLIPModel export (onnx/model.onnx). Each tower is cut out of it
+   * (the nodes its embeds depend on) and run alone, so a text batch needs no image and an image batch no text.
+   */
+  combinedModelPath?: string;
   /** Folder with tokenizer.json + tokenizer_config.json, or vocab.json + merges.txt; needed for encodeTexts. */
   tokenizerDir?: string;
   preprocessing?: ClipPreprocessing;
@@ -24,6 +30,8 @@ export interface OnnxClipEncoderOptions {
   imageSize?: number;
   batchSize?: number;
   cache?: FeatureCache;
+  /** The per-user text-feature cache: texts it holds for this text tower and tokenizer are not encoded again. */
+  textCache?: TextCacheUse;
   providers?: ProviderName[];
   intraOpNumThreads?: number;
 }
@@ -42,23 +50,27 @@ function pickName(names: readonly string[], preferred: string, file: string): st
 /** CLIP from bare ONNX files run by onnxruntime-node, with our sharp preprocessing (clip-preprocess.ts). */
 export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<ClipEncoder> {
   const sessionOpts = { providers: o.providers, intraOpNumThreads: o.intraOpNumThreads };
-  const vision = await createSession(o.visionModelPath, sessionOpts);
-  const inputName = pickName(vision.session.inputNames, 'pixel_values', o.visionModelPath);
-  const outputName = pickName(vision.session.outputNames, 'image_embeds', o.visionModelPath);
+  const combined = o.combinedModelPath ? loadModel(o.combinedModelPath) : undefined;
+  const visionFile = o.combinedModelPath ?? o.visionModelPath;
+  if (!visionFile) throw new Error('createOnnxClipEncoder needs visionModelPath or combinedModelPath');
+  const vision = await createSession(combined ? extractOutputs(combined, ['image_embeds']) : visionFile, sessionOpts);
+  const inputName = pickName(vision.session.inputNames, 'pixel_values', visionFile);
+  const outputName = pickName(vision.session.outputNames, 'image_embeds', visionFile);
   const inShape = tensorMeta(vision.session.inputMetadata, inputName)?.shape ?? [];
   const outShape = tensorMeta(vision.session.outputMetadata, outputName)?.shape ?? [];
   const dim = outShape[outShape.length - 1];
-  if (typeof dim !== 'number') throw new Error(`${o.visionModelPath}: output '${outputName}' has no fixed feature size`);
+  if (typeof dim !== 'number') throw new Error(`${visionFile}: output '${outputName}' has no fixed feature size`);
   const fixedSide = inShape[3];
   const size = o.imageSize ?? (typeof fixedSide === 'number' ? fixedSide : 224);
   const prepName = o.preprocessing ?? 'clip';
   const norm = o.normalisation ?? CLIP_NORMALISATION;
   const prep = preprocessingKey(prepName, size, norm);
-  const modelSha256 = await sha256OfModelFile(o.visionModelPath);
+  const modelSha256 = await sha256OfModelFile(visionFile);
   const batchSize = o.batchSize ?? 32;
 
   let text: { handle: SessionHandle; tokenizer: TextTokenizer } | undefined;
   const runs = { vision: 0, text: 0 };
+  let textKey: Promise<string> | undefined;
 
   const encodeBatch = async (images: Buffer[]): Promise<Float32Array> => {
     const plane = 3 * size * size;
@@ -77,15 +89,23 @@ export async function createOnnxClipEncoder(o: OnnxClipEncoderOptions): Promise<
     encodeImages: (images: ImageInput[], onProgress?: ProgressCallback) =>
       encodeImagesCached(images, { dim, modelSha256, prep, batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
-      if (!o.textModelPath || !o.tokenizerDir) throw new Error('encodeTexts needs textModelPath and tokenizerDir');
-      text ??= { handle: await createSession(o.textModelPath, sessionOpts), tokenizer: await loadLocalTokenizer(o.tokenizerDir) };
-      const out = new Float32Array(texts.length * dim);
-      for (let start = 0; start < texts.length; start += batchSize) {
-        const chunk = texts.slice(start, start + batchSize);
-        out.set(await runTextBatch(text.handle, text.tokenizer, chunk, dim), start * dim);
-        runs.text++;
-      }
-      return out;
+      const textModelPath = o.combinedModelPath ?? o.textModelPath;
+      const tokenizerDir = o.tokenizerDir;
+      if (!textModelPath || !tokenizerDir) throw new Error('encodeTexts needs textModelPath (or combinedModelPath) and tokenizerDir');
+      const encode = async (batchTexts: string[]): Promise<Float32Array> => {
+        text ??= { handle: await createSession(combined ? extractOutputs(combined, ['text_embeds']) : textModelPath, sessionOpts), tokenizer: await loadLocalTokenizer(tokenizerDir) };
+        const out = new Float32Array(batchTexts.length * dim);
+        for (let start = 0; start < batchTexts.length; start += batchSize) {
+          const chunk = batchTexts.slice(start, start + batchSize);
+          out.set(await runTextBatch(text.handle, text.tokenizer, chunk, dim), start * dim);
+          runs.text++;
+        }
+        return out;
+      };
+      if (!o.textCache) return encode(texts);
+      textKey ??= textEncoderKey(textModelPath, tokenizerDir);
+      const key = textKey;
+      return encodeTextsCached(texts, { ...o.textCache, dim, modelKey: () => key, encode });
     },
     async release(): Promise<void> {
       await vision.release();

@@ -14,6 +14,7 @@ import { normalisationOf, preprocessingKey, preprocessInto, type ClipPreprocessi
 import type { FeatureCache } from './feature-cache';
 import { sha256OfModelFile } from './model-hash';
 import { loadLocalTokenizer } from './tokenize';
+import { encodeTextsCached, textEncoderKey, type TextCacheUse } from './cached-text-encoding';
 
 /**
  * 'processor' = transformers.js's own CLIPImageProcessor from preprocessor_config.json; 'clip' and 'neglabel'
@@ -27,16 +28,28 @@ export interface TransformersClipEncoderOptions {
   preprocessing?: TransformersPreprocessing;
   batchSize?: number;
   cache?: FeatureCache;
+  /** The per-user text-feature cache: texts it holds for this text tower and tokenizer are not encoded again. */
+  textCache?: TextCacheUse;
   /** transformers.js device; default 'cpu'. */
   device?: 'cpu' | 'cuda' | 'webgpu';
-  /** Which export to load: 'fp32' (onnx/*_model.onnx, default) or 'fp16' (onnx/*_model_fp16.onnx, Optimum --fp16). */
-  dtype?: 'fp32' | 'fp16';
+  /**
+   * Which export to load, by transformers.js' file suffixes: 'fp32' (onnx/*_model.onnx, default), 'fp16'
+   * (onnx/*_model_fp16.onnx, Optimum --fp16) or 'q8' (onnx/*_model_quantized.onnx, dynamic int8 quantization).
+   */
+  dtype?: TransformersDtype;
+}
+
+export type TransformersDtype = 'fp32' | 'fp16' | 'q8';
+
+/** transformers.js' file name for a tower in a dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING). */
+export function towerFile(tower: 'text' | 'vision', dtype: TransformersDtype): string {
+  return `${tower}_model${{ fp32: '', fp16: '_fp16', q8: '_quantized' }[dtype]}.onnx`;
 }
 
 type Model = (inputs: Record<string, unknown>) => Promise<Record<string, { data: Float32Array; dims: number[] }>>;
 
 /** Points transformers.js at the folder's parent and forbids any hub access. */
-function localOnly(modelDir: string, device: string, dtype: 'fp32' | 'fp16'): { id: string; opts: Record<string, unknown> } {
+function localOnly(modelDir: string, device: string, dtype: TransformersDtype): { id: string; opts: Record<string, unknown> } {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(modelDir);
@@ -58,13 +71,14 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
   const vision = (await CLIPVisionModelWithProjection.from_pretrained(id, opts)) as unknown as Model & { dispose(): Promise<unknown> };
   const prepName = o.preprocessing ?? 'processor';
   const processor = prepName === 'processor' ? await AutoProcessor.from_pretrained(id, opts) : undefined;
-  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', dtype === 'fp16' ? 'vision_model_fp16.onnx' : 'vision_model.onnx'));
+  const modelSha256 = await sha256OfModelFile(join(o.modelDir, 'onnx', towerFile('vision', dtype)));
   // Our sharp pipelines normalise with the folder's own mean/std, as the processor does.
   const preprocessorFile = join(o.modelDir, 'preprocessor_config.json');
   const norm = normalisationOf(existsSync(preprocessorFile) ? JSON.parse(readFileSync(preprocessorFile, 'utf8')) : undefined);
   const prep = prepName === 'processor' ? `transformers-processor-${size}` : preprocessingKey(prepName, size, norm);
   const batchSize = o.batchSize ?? 32;
   const runs = { vision: 0, text: 0 };
+  let textKey: Promise<string> | undefined;
   let text: { model: Model & { dispose(): Promise<unknown> }; tokenize: Awaited<ReturnType<typeof loadLocalTokenizer>> } | undefined;
 
   const pixelValues = async (images: Buffer[]): Promise<unknown> => {
@@ -93,22 +107,28 @@ export async function createTransformersClipEncoder(o: TransformersClipEncoderOp
     encodeImages: (images: ImageInput[], onProgress?: ProgressCallback) =>
       encodeImagesCached(images, { dim, modelSha256, prep, batchSize, cache: o.cache, encodeBatch }, onProgress),
     async encodeTexts(texts: string[]): Promise<Float32Array> {
-      if (!text) {
-        const local = localOnly(o.modelDir, device, dtype);
-        const model = (await CLIPTextModelWithProjection.from_pretrained(local.id, local.opts)) as unknown as Model & { dispose(): Promise<unknown> };
-        text = { model, tokenize: await loadLocalTokenizer(o.modelDir) };
-      }
-      const out = new Float32Array(texts.length * dim);
-      for (let start = 0; start < texts.length; start += batchSize) {
-        const tok = text.tokenize(texts.slice(start, start + batchSize));
-        runs.text++;
-        const res = await text.model({
-          input_ids: new Tensor('int64', tok.inputIds, [tok.batch, tok.length]),
-          attention_mask: new Tensor('int64', tok.attentionMask, [tok.batch, tok.length]),
-        });
-        out.set(res.text_embeds!.data, start * dim);
-      }
-      return out;
+      const encode = async (batchTexts: string[]): Promise<Float32Array> => {
+        if (!text) {
+          const local = localOnly(o.modelDir, device, dtype);
+          const model = (await CLIPTextModelWithProjection.from_pretrained(local.id, local.opts)) as unknown as Model & { dispose(): Promise<unknown> };
+          text = { model, tokenize: await loadLocalTokenizer(o.modelDir) };
+        }
+        const out = new Float32Array(batchTexts.length * dim);
+        for (let start = 0; start < batchTexts.length; start += batchSize) {
+          const tok = text.tokenize(batchTexts.slice(start, start + batchSize));
+          runs.text++;
+          const res = await text.model({
+            input_ids: new Tensor('int64', tok.inputIds, [tok.batch, tok.length]),
+            attention_mask: new Tensor('int64', tok.attentionMask, [tok.batch, tok.length]),
+          });
+          out.set(res.text_embeds!.data, start * dim);
+        }
+        return out;
+      };
+      if (!o.textCache) return encode(texts);
+      textKey ??= textEncoderKey(join(o.modelDir, 'onnx', towerFile('text', dtype)), o.modelDir);
+      const key = textKey;
+      return encodeTextsCached(texts, { ...o.textCache, dim, modelKey: () => key, encode });
     },
     async release(): Promise<void> {
       await vision.dispose();

@@ -57,7 +57,7 @@ function createMineLabelsHandler(): JobHandler<typeof labelsMineJob.kind> {
       } else {
         candidates = miningCandidates({ lemmas: params.lemmas, limit: params.candidateLimit });
       }
-      const { encoder } = await openProjectClip(ctx.project, { batchSize: 256 });
+      const { encoder } = await openProjectClip(ctx.project, { batchSize: 256, textCache: ctx.textFeatures });
       const texts = new TextFeatureMemo(encoder);
       const classFeatures = matrix(await texts.encode(classes.names.map((n) => fillTemplate(params.classTemplate, n))), classes.names.length, encoder.dim);
       state = { classNames: classes.names, candidates, scorer: { encoder, texts, classFeatures } };

@@ -65,7 +65,7 @@ export function trainingJobHandler<K extends TrainKind, C extends { epochs: numb
       const { db } = ctx.project;
       let clip: Awaited<ReturnType<typeof openProjectClip>> | undefined;
       try {
-        clip = await openProjectClip(ctx.project);
+        clip = await openProjectClip(ctx.project, { textCache: ctx.textFeatures });
         loaded = await stage.load(ctx.project, params.runId, clip.encoder, new TextFeatureMemo(clip.encoder));
         markRunStarted(db, params.runId, { ...loaded.summary, featurePrep: clip.encoder.prep, dim: clip.encoder.dim }, { clip: clip.model.sha256, clipVision: clip.encoder.modelSha256 });
       } catch (e) {
