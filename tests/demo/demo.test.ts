@@ -5,13 +5,13 @@ import { runDemo } from '../../src/main/demo/run-demo';
 import { Studio } from '../../src/main/root';
 import { tmpDir } from '../helpers/tmp';
 
-describe('embedded demo', () => {
+describe('embedded demo, factory data (--factory: random-weight models in the real layouts)', () => {
   const t = tmpDir('synood-demo-');
   afterAll(() => t.cleanup());
 
   it('runs the whole pipeline end to end and leaves a project the studio opens', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ dir: t.dir, log: (l) => lines.push(l) });
+    const result = await runDemo({ dir: t.dir, log: (l) => lines.push(l), data: 'factory' });
     expect(lines[0]).toMatch(/RANDOM weights/);
     // The demo runs the studio's default guidance and says which objective and step semantics it used.
     expect(lines.find((l) => l.startsWith('guidance'))).toMatch(/objective official \(Official code loss.*official code\); ε ← ε − \(r\/B\)·∂L\/∂u with u = z0\/0\.18215 the decoder input, r = 10, per-image \(B = 1\)/);

@@ -40,7 +40,7 @@ describe('studio views in Chromium (browser mode, demo project)', () => {
     t = tmpDir('synood-views-');
     const rendererDir = path.resolve('out/renderer');
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('renderer build missing: run npm run build:renderer (npm run test:e2e does)');
-    demo = await runDemo({ dir: path.join(t.dir, 'demo'), log: () => undefined });
+    demo = await runDemo({ dir: path.join(t.dir, 'demo'), log: () => undefined, data: 'factory' });
     // The recent-projects list as earlier sessions left it: the same project under other spellings, and one gone.
     const home = path.join(t.dir, 'home');
     fs.mkdirSync(home, { recursive: true });

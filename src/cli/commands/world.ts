@@ -84,7 +84,7 @@ export function registerWorld(program: Command): void {
     .option('--images <n>', 'synthetic images per objective (default 200)')
     .option('--test-per-set <n>', 'images per test set: ind-test, near-OOD, far-OOD (default 500)')
     .option('--objectives <list>', `comma-separated guidance objectives (default all)`)
-    .option('--describer <name>', 'vlm or clip-noun', 'vlm')
+    .option('--describer <name>', 'clip-noun (the CLIP-noun describer over the world nouns), oracle (ground truth, labelled as such) or vlm (random-weight stand-in)', 'clip-noun')
     .option('--dir <dir>', 'work folder (data, project; replaced)', path.join(os.tmpdir(), 'synood-world-bench'))
     .option('--out <dir>', 'also write world-bench.md (the tables) and world-bench.json (every figure) here')
     .action(async (o: { quick?: boolean; seeds?: string; images?: string; testPerSet?: string; objectives?: string; describer: string; dir: string; out?: string }) => {
