@@ -181,7 +181,7 @@ describe('generate.candidates keeps the unguided image (iteration 1, before any 
     const out = path.join(t.dir, 'sheet.png');
     const cell = 48;
     const r = value<{ file: string; sidecar: string; rows: number; classes: number; withoutUnguided: number; width: number; height: number; captionsInImage: boolean }>(
-      await studio.call('export.contactSheet', { out, perClass: 10, cell }),
+      await studio.call('export.sheet', { out, perClass: 10, cell }),
     );
     // 4 official + 4 none + 1 without an unguided image, over 2 classes.
     expect(r).toMatchObject({ rows: 9, classes: 2, withoutUnguided: 1 });
@@ -228,7 +228,7 @@ describe('generate.candidates keeps the unguided image (iteration 1, before any 
     }
     for (const row of sidecar.rows) expect(row.caption).toMatch(/^(cat|dog) · #\d+ · (official|none) — MSP 0\.\d{3}/);
     // An existing sheet is not replaced without force.
-    const again = await studio.call('export.contactSheet', { out, perClass: 1, cell });
+    const again = await studio.call('export.sheet', { out, perClass: 1, cell });
     expect(again.ok ? 'ok' : again.error.code).toBe('conflict');
   });
 });

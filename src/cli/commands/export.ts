@@ -47,7 +47,7 @@ export function registerExport(program: Command): void {
     .option('--cell <px>', 'side of each tile in pixels (default 160)', intArg)
     .action(async (o: Common & { perClass?: number; cell?: number }) => {
       await withStudio(projectDir(o), async (call) => {
-        const r = await call('export.contactSheet', { out: path.resolve(o.out), force: !!o.force, ...(o.perClass !== undefined ? { perClass: o.perClass } : {}), ...(o.cell !== undefined ? { cell: o.cell } : {}) });
+        const r = await call('export.sheet', { out: path.resolve(o.out), force: !!o.force, ...(o.perClass !== undefined ? { perClass: o.perClass } : {}), ...(o.cell !== undefined ? { cell: o.cell } : {}) });
         const missing = r.withoutUnguided ? `; ${r.withoutUnguided} made before unguided images were kept show a grey tile` : '';
         const captions = r.captionsInImage ? 'captions drawn in the image' : 'no text renderer here: captions only in the sidecar';
         printResult(r, !!o.json, () => `wrote ${r.file} (${r.width}×${r.height}, ${r.rows} candidates of ${r.classes} classes${missing}; ${captions}) and ${r.sidecar}`);

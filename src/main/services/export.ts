@@ -41,9 +41,9 @@ function relInProject(root: string, file: string): string | null {
   return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
 }
 
-export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.dataset' | 'export.labels' | 'export.metrics' | 'export.contactSheet' | 'export.scorer'> {
+export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.dataset' | 'export.labels' | 'export.metrics' | 'export.sheet' | 'export.scorer'> {
   return {
-    'export.contactSheet': ({ out, force, perClass, cell }) => {
+    'export.sheet': ({ out, force, perClass, cell }) => {
       const { db, paths } = ctx.project();
       // The studio's button writes into exports/ under a fresh name, so it never needs force.
       const file = out ?? path.join(paths.exports, `contact-sheet-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);

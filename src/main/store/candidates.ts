@@ -164,6 +164,7 @@ export interface SeedCandidate {
   labelMargin: number;
   filePath: string;
   thumbPath: string;
+  unguidedPath: string | null;
   previewsJson: string;
   createdAt: number;
 }
@@ -173,7 +174,7 @@ export function insertSeedCandidate(db: Db, c: SeedCandidate): number {
     writeOf(
       db,
       `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, seed, objective, config_json, losses_json, energy, msp, neglabel_score, source_class_prob,
-         status, label_id, label_source, label_margin, file_path, thumb_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?)`,
+         status, label_id, label_source, label_margin, file_path, thumb_path, unguided_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?, ?)`,
     ).run(
       c.sourceImageId,
       c.classId,
@@ -190,6 +191,7 @@ export function insertSeedCandidate(db: Db, c: SeedCandidate): number {
       c.labelMargin,
       c.filePath,
       c.thumbPath,
+      c.unguidedPath,
       c.previewsJson,
       c.createdAt,
     ).lastInsertRowid,

@@ -28,7 +28,7 @@ export const exportRoutes = {
     z.object({ file: z.string(), format: z.enum(['csv', 'json']), sets: z.number().int() }),
     "A run's metrics per OOD set and their average (CSV), or with its training curves too (JSON); format from the extension unless given",
   ),
-  'export.contactSheet': route(
+  'export.sheet': route(
     z
       .object({
         /** Default: exports/contact-sheet-<time>.png in the project (the studio links to it there). */

@@ -13,7 +13,7 @@ export function ContactSheetButton() {
     setBusy(true);
     setOutcome(null);
     try {
-      const r = await api.call('export.contactSheet', {});
+      const r = await api.call('export.sheet', {});
       const missing = r.withoutUnguided ? `; ${r.withoutUnguided} without an unguided image (grey)` : '';
       setOutcome({ severity: 'success', text: `Contact sheet: ${r.rows} candidates of ${r.classes} classes${missing}, ${r.rel ?? r.file}`, href: r.rel ? api.fileUrl(r.rel) : null });
     } catch (e) {
