@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp, { type OverlayOptions } from 'sharp';
+import type { OverlayOptions, Sharp, SharpOptions } from 'sharp';
 import type { Db } from '../store/db';
 import { contactSheetRows, type ContactSheetRow } from '../store/candidate-reports';
 import { checkFileTarget, publishFile } from './atomic-file';
@@ -62,6 +62,17 @@ export interface ContactSheetResult {
   height: number;
 }
 
+/**
+ * sharp, loaded on first use: the API process imports this module at start (services/export.ts), and sharp's native
+ * library should not load there until a sheet is asked for. A bare-package import() works under tsx's CJS hook too,
+ * where an import() of a .ts file does not.
+ */
+async function sharpOf(input: Buffer | string | SharpOptions): Promise<Sharp> {
+  const { default: sharp } = await import('sharp');
+  // Two calls for sharp's two overloads (an input, or options that create one).
+  return typeof input === 'string' || Buffer.isBuffer(input) ? sharp(input) : sharp(input);
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));
 
@@ -69,7 +80,7 @@ const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(di
 export async function svgTextRenders(): Promise<boolean> {
   try {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" fill="#fff"/><text x="2" y="15" font-family="sans-serif" font-size="14" fill="#000">Wm</text></svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await (await sharpOf(Buffer.from(svg))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     for (let i = 0; i < data.length; i += info.channels) if (data[i]! < 128) return true;
     return false;
   } catch {
@@ -113,7 +124,7 @@ export function contactSheetLayout(rows: ContactSheetRow[], cell: number, captio
 
 /** One tile: the image fitted inside cell×cell on white (aspect kept), as raw RGB. */
 async function tile(file: string, cell: number): Promise<Buffer> {
-  return sharp(file).flatten({ background: BACKGROUND }).resize(cell, cell, { fit: 'contain', background: BACKGROUND }).removeAlpha().raw().toBuffer();
+  return (await sharpOf(file)).flatten({ background: BACKGROUND }).resize(cell, cell, { fit: 'contain', background: BACKGROUND }).removeAlpha().raw().toBuffer();
 }
 
 /** Column titles, captions and "not recorded" marks, as one SVG laid over the sheet. */
@@ -147,7 +158,7 @@ async function renderSheet(projectRoot: string, layout: ContactSheetLayout): Pro
     }
   }
   if (layout.captionsInImage) composites.push({ input: textOverlay(layout), left: 0, top: 0 });
-  return sharp({ create: { width: layout.width, height: layout.height, channels: 3, background: BACKGROUND } })
+  return (await sharpOf({ create: { width: layout.width, height: layout.height, channels: 3, background: BACKGROUND } }))
     .composite(composites)
     .png()
     .toBuffer();

@@ -3,6 +3,7 @@ import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 // Not the export barrel: it re-exports the scorer, whose CLIP stack (onnxruntime, transformers.js, sharp) the API
 // process must not load at start. The scorer is loaded when export.scorer is first called.
+import { exportContactSheet } from '../export/contact-sheet';
 import { exportAcceptedDataset } from '../export/dataset';
 import { exportLabels } from '../export/labels';
 import { exportRunMetrics, type RunMetricsReport } from '../export/metrics';
@@ -48,8 +49,6 @@ export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.datas
       // The studio's button writes into exports/ under a fresh name, so it never needs force.
       const file = out ?? path.join(paths.exports, `contact-sheet-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
       return typed(async () => {
-        // Loaded on first use, like the scorer: sharp stays out of the API process's start.
-        const { exportContactSheet } = await import('../export/contact-sheet');
         const r = await exportContactSheet(db, paths.root, file, { perClass, cell, force });
         return { ...r, rel: relInProject(paths.root, r.file) };
       });
