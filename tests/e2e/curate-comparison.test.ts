@@ -74,7 +74,7 @@ describe('Curate: source · unguided · guided comparison in Chromium (browser m
     await page.getByTestId(`cand-${row.id}`).click();
     const group = page.getByRole('group', { name: `candidate ${row.id}: source, unguided and guided images` });
     await group.waitFor({ timeout: 15_000 });
-    expect(await group.locator('figcaption').allTextContents()).toEqual([expect.stringMatching(/^Source: /), 'Unguided (same seed, no guidance)', 'Guided (candidate)']);
+    expect(await group.locator('figcaption').allTextContents()).toEqual([expect.stringMatching(/^Source: /), 'Unguided', 'Guided']);
     expect(await page.getByRole('img', { name: `candidate ${row.id} unguided: the same seed before any guidance update` }).count()).toBe(1);
     expect(await page.getByRole('img', { name: `candidate ${row.id} guided, full size` }).count()).toBe(1);
     // Each tile shows its own file (the seeded unguided picture is the guided one with more noise: not interchangeable).
