@@ -4,7 +4,8 @@
  * forward pass plus the backward pass to z0), plus the tiny VLM describer. Paper settings otherwise:
  * 20 steps at strength 0.6 (13 UNet calls per denoise, batch 2 for guidance 8), 3 iterations, `code` loss.
  * The ratios (shares of the per-image time, one gradient run over one forward decode) are the portable part;
- * absolute times only say what tiny models cost on this machine.
+ * absolute times only say what tiny models cost on this machine. unguided_share: what keeping iteration 1's decode
+ * (the unguided image, one PNG per candidate) adds, as a share of the per-image time.
  *
  * Run: npx tsx bench/generate.bench.ts   (env SYNOOD_BENCH_IMAGES, SYNOOD_BENCH_SIZE to scale)
  */
@@ -16,6 +17,7 @@ import { writeTinyClassifier, writeTinySdInpaint } from '../src/main/onnx/factor
 import { VlmDescriber } from '../src/main/pipeline/describe';
 import { writeTinyVlm } from '../src/main/pipeline/describe/tiny-vlm';
 import { generateCandidate, loadGuidanceClassifier, loadInpaintModels, releaseGuidance, type CandidateTimings } from '../src/main/pipeline/generate';
+import { writeCandidateFiles } from '../src/main/pipeline/generate/job-outputs';
 
 async function main(): Promise<void> {
   const images = Number(process.env.SYNOOD_BENCH_IMAGES ?? 4);
@@ -42,6 +44,9 @@ async function main(): Promise<void> {
     let describeMs = 0;
     let gradientRuns = 0;
     let decodeRuns = 0;
+    // What keeping the unguided image adds per candidate: its PNG encode and write, timed by writeCandidateFiles.
+    let unguidedMs = 0;
+    let filesMs = 0;
     for (let i = 1; i <= images; i++) {
       t = performance.now();
       await describer.describe(source, 'giant panda');
@@ -50,6 +55,11 @@ async function main(): Promise<void> {
       for (const k of Object.keys(sum) as (keyof CandidateTimings)[]) sum[k] += c.timings[k];
       gradientRuns += c.previews.length - 1;
       decodeRuns += 1;
+      const iterations = c.previews.map((p, k) => ({ image: p, loss: c.losses[k] ?? null }));
+      t = performance.now();
+      const files = await writeCandidateFiles(dir, { jobId: 1, imageId: i, seed: i }, c.image, iterations, c.previews[0]!);
+      filesMs += performance.now() - t - files.unguidedMs;
+      unguidedMs += files.unguidedMs;
     }
     await describer.release();
     await releaseGuidance(models);
@@ -62,8 +72,9 @@ async function main(): Promise<void> {
     console.log(`tiny SD-2-inpainting parts, ${size}×${size} images, ${images} images after a ${f(warmupMs, 0)} ms warm-up (graph build)`);
     console.log(`per image: ${f(perImage)} ms = describe ${f(describeMs / images)} + prepare ${f(sum.prepareMs / images)} + UNet ${f(sum.unetMs / images)} (${sum.unetCalls / images} calls) + decode ${f(sum.decodeMs / images)} + gradient ${f(sum.gradientMs / images)} (${gradientRuns / images} runs)`);
     console.log(`one gradient run = ${f(gradOverDecode, 2)}× one forward decode+classify`);
+    console.log(`files per item: ${f(filesMs / images)} ms; keeping the unguided image adds ${f(unguidedMs / images)} ms (one PNG encode + atomic write, no model call)`);
     console.log(
-      `RESULT images_per_hour=${f(3_600_000 / perImage, 0)} unet_share=${f(share(sum.unetMs), 3)} decode_share=${f(share(sum.decodeMs), 3)} grad_share=${f(share(sum.gradientMs), 3)} describe_share=${f(share(describeMs), 3)} grad_over_decode=${f(gradOverDecode, 2)}`,
+      `RESULT images_per_hour=${f(3_600_000 / perImage, 0)} unet_share=${f(share(sum.unetMs), 3)} decode_share=${f(share(sum.decodeMs), 3)} grad_share=${f(share(sum.gradientMs), 3)} describe_share=${f(share(describeMs), 3)} grad_over_decode=${f(gradOverDecode, 2)} unguided_share=${f(share(unguidedMs), 4)}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

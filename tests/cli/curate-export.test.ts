@@ -46,6 +46,18 @@ describe('synood accept, export and compare on a seeded project', () => {
     for (const id of two) expect(ids).not.toContain(id);
   }, 60_000);
 
+  it('export contact-sheet writes the PNG and its sidecar with --per-class rows per class, and refuses to overwrite', async () => {
+    const out = path.join(t.dir, 'sheet.png');
+    const r = JSON.parse(await cli('export', 'contact-sheet', '-p', proj, '--out', out, '--per-class', '2', '--cell', '64', '--json'));
+    const classes = count('SELECT count(DISTINCT class_id) FROM candidates WHERE class_id IS NOT NULL');
+    expect(r).toMatchObject({ file: out, sidecar: path.join(t.dir, 'sheet.json'), rows: 2 * classes, classes, withoutUnguided: 0, width: 3 * 64 + 4 * 4 });
+    const sidecar = JSON.parse(fs.readFileSync(r.sidecar, 'utf8')) as { rows: { files: { unguided: string | null } }[] };
+    expect(sidecar.rows).toHaveLength(2 * classes);
+    for (const row of sidecar.rows) expect(row.files.unguided).toMatch(/\/unguided\//);
+    const again = await runCli(['export', 'contact-sheet', '-p', proj, '--out', out], { home: t.dir });
+    expect(again.code).toBe(5);
+  }, 60_000);
+
   it('compares runs against the zero-shot baseline as a table, markdown and JSON', async () => {
     const db = openDb(proj);
     const runs = db.prepare("SELECT id, name FROM runs WHERE kind != 'zero-shot' AND id IN (SELECT run_id FROM evaluations) ORDER BY id LIMIT 2").all() as { id: number; name: string }[];

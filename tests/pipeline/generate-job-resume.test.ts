@@ -15,9 +15,18 @@ function candidateFiles(projectDir: string, jobId: number): Map<string, Buffer> 
   const db = openProbe(projectDir);
   try {
     const rows = db
-      .prepare('SELECT i.path, c.seed, c.file_path FROM candidates c JOIN images i ON i.id = c.source_image_id WHERE c.job_id = ?')
-      .all(jobId) as { path: string; seed: number; file_path: string }[];
-    return new Map(rows.map((r) => [`${r.path.replace(/^datasets\/\d+\//, '')}#${r.seed}`, fs.readFileSync(path.join(projectDir, r.file_path))]));
+      .prepare('SELECT i.path, c.seed, c.file_path, c.unguided_path FROM candidates c JOIN images i ON i.id = c.source_image_id WHERE c.job_id = ?')
+      .all(jobId) as { path: string; seed: number; file_path: string; unguided_path: string | null }[];
+    // The unguided image is committed with its row like the candidate's own file (null would fail the read).
+    return new Map(
+      rows.flatMap((r) => {
+        const key = `${r.path.replace(/^datasets\/\d+\//, '')}#${r.seed}`;
+        return [
+          [key, fs.readFileSync(path.join(projectDir, r.file_path))],
+          [`${key}#unguided`, fs.readFileSync(path.join(projectDir, r.unguided_path!))],
+        ] as [string, Buffer][];
+      }),
+    );
   } finally {
     db.close();
   }
@@ -53,7 +62,7 @@ describe('generate.candidates: durability and reproducibility', () => {
     expect((await jobDone(reference.studio, reference.jobId, 120_000)).state.status).toBe('completed');
     await reference.studio.close();
     const expected = candidateFiles(reference.projectDir, reference.jobId);
-    expect(expected.size).toBe(6);
+    expect(expected.size).toBe(12);
 
     const killed = await queued('killed');
     const probe = openProbe(killed.projectDir);

@@ -115,6 +115,8 @@ describe('studio routes behind the UI, over a seeded project', () => {
       energyTemperature: 1,
       vaeLatent: 'sample',
       resizeFilter: 'bilinear-antialias',
+      // Not a method setting: iteration 1's decode (the unguided image) is kept, as its cost is one PNG write.
+      saveUnguided: true,
     });
     const first = JSON.parse(db().prepare('SELECT payload_json FROM job_items WHERE job_id = ? AND seq = 1').pluck().get(jobId) as string);
     const latest = db().prepare('SELECT id FROM prompt_versions WHERE image_id = ? ORDER BY version DESC LIMIT 1').pluck().get(images[0]);

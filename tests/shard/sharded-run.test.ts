@@ -45,6 +45,7 @@ interface CandidateRow {
   source_class_prob: number;
   file_path: string;
   thumb_path: string;
+  unguided_path: string | null;
   previews_json: string;
 }
 
@@ -165,6 +166,9 @@ describe('sharded describe and generate, merged, equal one unsharded run', () =>
       const bytes = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel));
       expect(bytes(sharded, ca.file_path).equals(bytes(unsharded, cb.file_path))).toBe(true);
       expect(bytes(sharded, ca.thumb_path).equals(bytes(unsharded, cb.thumb_path))).toBe(true);
+      // The unguided image travels with the bundle and is renamed into the project like the others.
+      expect(ca.unguided_path).toMatch(/\/unguided\//);
+      expect(bytes(sharded, ca.unguided_path!).equals(bytes(unsharded, cb.unguided_path!))).toBe(true);
       const previews = (c: CandidateRow) => JSON.parse(c.previews_json) as { path: string; loss: number }[];
       expect(previews(ca).map((p) => p.loss)).toEqual(previews(cb).map((p) => p.loss));
       for (const [j, p] of previews(ca).entries()) expect(bytes(sharded, p.path).equals(bytes(unsharded, previews(cb)[j]!.path))).toBe(true);
@@ -223,7 +227,9 @@ describe('sharded describe and generate, merged, equal one unsharded run', () =>
       expect(project.db.prepare("SELECT count(*) FROM jobs WHERE kind = 'generate.candidates'").pluck().get()).toBe(0);
       const id = readManifest(first!).bundleId;
       const copied = fs.readdirSync(path.join(copy, 'candidates', 'shards', id), { recursive: true }).map(String).filter((f) => f.endsWith('.png'));
-      expect(copied).toHaveLength(2); // files went first; a crash mid-copy would leave some of them, never half of one
+      // Two candidates, each with its PNG and its unguided PNG.
+      expect(copied.filter((f) => !f.includes('unguided'))).toHaveLength(2); // files went first; a crash mid-copy would leave some of them, never half of one
+      expect(copied.filter((f) => f.includes('unguided'))).toHaveLength(2);
       fs.rmSync(path.join(copy, 'candidates', 'shards', id, copied[0]!));
 
       project.db.exec('DROP TRIGGER crash');

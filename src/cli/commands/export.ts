@@ -21,7 +21,7 @@ function exportCommand(parent: Command, name: string, description: string, outHe
 export function registerExport(program: Command): void {
   const exp = program
     .command('export')
-    .description('write the curated dataset, the negative labels, a run\'s scorer.onnx or its metrics; atomically, never over existing files without --force');
+    .description('write the curated dataset, the negative labels, a contact sheet, a run\'s scorer.onnx or its metrics; atomically, never over existing files without --force');
 
   exportCommand(exp, 'dataset', 'the accepted candidates as an ImageFolder by negative label, with metadata.jsonl at its root (Hugging Face imagefolder)', 'folder to create (must be empty or new)').action(
     async (o: Common) => {
@@ -39,6 +39,18 @@ export function registerExport(program: Command): void {
       await withStudio(projectDir(o), async (call) => {
         const r = await call('export.labels', { out: path.resolve(o.out), force: !!o.force, columns: o.columns ?? [] });
         printResult(r, !!o.json, () => `wrote ${r.labels} negative labels to ${r.file}`);
+      });
+    });
+
+  exportCommand(exp, 'contact-sheet', 'a contact sheet PNG: a few candidates per class, columns source · unguided · guided, captioned with class and scores (and a .json sidecar)', '.png file to write')
+    .option('--per-class <n>', 'candidates per class (default 3)', intArg)
+    .option('--cell <px>', 'side of each tile in pixels (default 160)', intArg)
+    .action(async (o: Common & { perClass?: number; cell?: number }) => {
+      await withStudio(projectDir(o), async (call) => {
+        const r = await call('export.sheet', { out: path.resolve(o.out), force: !!o.force, ...(o.perClass !== undefined ? { perClass: o.perClass } : {}), ...(o.cell !== undefined ? { cell: o.cell } : {}) });
+        const missing = r.withoutUnguided ? `; ${r.withoutUnguided} made before unguided images were kept show a grey tile` : '';
+        const captions = r.captionsInImage ? 'captions drawn in the image' : 'no text renderer here: captions only in the sidecar';
+        printResult(r, !!o.json, () => `wrote ${r.file} (${r.width}×${r.height}, ${r.rows} candidates of ${r.classes} classes${missing}; ${captions}) and ${r.sidecar}`);
       });
     });
 

@@ -6,6 +6,8 @@ import { GUIDANCE_DEFAULTS as D, GUIDANCE_OBJECTIVES, GuidanceReduction, OBJECTI
 import type { GenerateSource } from '../../shared/api/routes/generate';
 
 interface GenerateOptions {
+  /** commander sets false for --no-unguided, true otherwise. */
+  unguided?: boolean;
   objective?: GuidanceObjective;
   strength?: number;
   steps?: number;
@@ -58,6 +60,7 @@ export function registerGenerate(program: Command): void {
     .option('--resize-filter <f>', `classifier resize: bilinear-antialias (torchvision ≥ 0.17) | bilinear; default ${D.resizeFilter}`, choice(ResizeFilter.options))
     .option('--seed <n>', 'first seed (default 0)', intArg)
     .option('--per-image <n>', 'candidates per source image, seeds seed..seed+n-1 (default 1)', intArg)
+    .option('--no-unguided', "don't keep each candidate's unguided image (iteration 1's decode, one PNG per candidate; kept by default)")
     .option('--subset', 'generate from the selected InD subset (the default source)')
     .option('--classes <ids>', 'generate from every image of these class ids', idList)
     .option('--images <ids>', 'generate from these image ids', idList);
@@ -78,6 +81,7 @@ export function registerGenerate(program: Command): void {
       energyTemperature: o.energyTemperature,
       vaeLatent: o.vaeLatent,
       resizeFilter: o.resizeFilter,
+      saveUnguided: o.unguided,
     });
     const src = source(o);
     await runJobCommand({

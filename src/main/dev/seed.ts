@@ -69,7 +69,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
       await writeThumb(root, rel, thumb);
       images.push({ cls: c, rel, thumb, bytes, sha: crypto.createHash('sha256').update(rel).digest('hex') });
     }
-  const pictures: { file: string; thumb: string; previews: string[] }[] = [];
+  const pictures: { file: string; thumb: string; unguided: string; previews: string[] }[] = [];
   for (let p = 0; p < nPictures; p++) {
     const hue = (p % classes.length) * 0.9 + 1.7;
     const file = `candidates/seed${suffix}/${p}.png`;
@@ -80,9 +80,12 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
       previews.push(prev);
     }
     await writePicture(root, file, 50_000 + p, 192, hue, 0.15);
+    // The seeded "unguided" picture: the same scene in other colours (what guidance changed, made up).
+    const unguided = `candidates/seed${suffix}/unguided/${p}.png`;
+    await writePicture(root, unguided, 50_000 + p, 192, hue + 0.45, 0.3);
     const thumb = `thumbs/candidates/seed${suffix}/${p}.jpg`;
     await writeThumb(root, file, thumb);
-    pictures.push({ file, thumb, previews });
+    pictures.push({ file, thumb, unguided, previews });
   }
 
   const summary = db.transaction(() => {
@@ -173,6 +176,7 @@ export async function seedProject(project: OpenProject, opts: SeedOptions = {}):
         labelMargin: margin,
         filePath: pic.file,
         thumbPath: pic.thumb,
+        unguidedPath: pic.unguided,
         previewsJson: JSON.stringify(pic.previews.map((p, it) => ({ iteration: it + 1, path: p, loss: losses[it] }))),
         createdAt: now - (nCandidates - k) * 1000,
       });

@@ -7,3 +7,4 @@ export { exportScorer } from './scorer';
 export { publishFile, writeExportFile, checkFileTarget } from './atomic-file';
 export { publishFolder, checkFolderTarget } from './staged-folder';
 export { ExportDiskFullError, ExportTargetExistsError, NothingToExportError, ExportInputError, isDiskFull } from './errors';
+export { exportContactSheet, contactSheetLayout, sidecarPath, svgTextRenders, CONTACT_SHEET_COLUMNS, SHEET_GAP, type ContactSheetLayout, type ContactSheetResult } from './contact-sheet';

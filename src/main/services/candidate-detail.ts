@@ -47,6 +47,7 @@ export function candidateDetailHandlers(ctx: StudioContext): Pick<Handlers, 'can
         ...row,
         classId: extra.class_id,
         sourceFilePath: extra.source_path,
+        unguidedFilePath: extra.unguided_path,
         prompt: extra.prompt,
         promptVersion: extra.version,
         promptAuthor: extra.author,

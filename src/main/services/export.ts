@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { Handlers } from '../../shared/api';
 import { ApiError } from '../../shared/api/errors';
 // Not the export barrel: it re-exports the scorer, whose CLIP stack (onnxruntime, transformers.js, sharp) the API
 // process must not load at start. The scorer is loaded when export.scorer is first called.
+import { exportContactSheet } from '../export/contact-sheet';
 import { exportAcceptedDataset } from '../export/dataset';
 import { exportLabels } from '../export/labels';
 import { exportRunMetrics, type RunMetricsReport } from '../export/metrics';
@@ -34,8 +36,23 @@ function metricsReport(db: Db, runId: number): RunMetricsReport {
   return { run: { id: r.id, name: r.name, kind: r.kind, status: r.status, seed: r.seed, config: parseRecord(r.config_json) }, evaluations, average: averageOf(evaluations), training };
 }
 
-export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.dataset' | 'export.labels' | 'export.metrics' | 'export.scorer'> {
+/** A file's path inside the project, '/'-separated, or null when it lies outside. */
+function relInProject(root: string, file: string): string | null {
+  const rel = path.relative(root, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
+}
+
+export function exportHandlers(ctx: StudioContext): Pick<Handlers, 'export.dataset' | 'export.labels' | 'export.metrics' | 'export.sheet' | 'export.scorer'> {
   return {
+    'export.sheet': ({ out, force, perClass, cell }) => {
+      const { db, paths } = ctx.project();
+      // The studio's button writes into exports/ under a fresh name, so it never needs force.
+      const file = out ?? path.join(paths.exports, `contact-sheet-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
+      return typed(async () => {
+        const r = await exportContactSheet(db, paths.root, file, { perClass, cell, force });
+        return { ...r, rel: relInProject(paths.root, r.file) };
+      });
+    },
     'export.dataset': ({ out, force }) => {
       const { db, paths } = ctx.project();
       return typed(() => exportAcceptedDataset(db, paths.root, out, { force }));

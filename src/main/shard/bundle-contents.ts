@@ -32,7 +32,8 @@ export interface BundleContents {
 
 function candidateFiles(c: CandidateRecord): string[] {
   const previews = JSON.parse(String(c.previews_json)) as PreviewRef[];
-  return [c.file_path, ...(c.thumb_path === null ? [] : [c.thumb_path]), ...previews.map((p) => p.path)];
+  const unguided = typeof c.unguided_path === 'string' ? [c.unguided_path] : [];
+  return [c.file_path, ...(c.thumb_path === null ? [] : [c.thumb_path]), ...unguided, ...previews.map((p) => p.path)];
 }
 
 function sha256File(file: string): string {

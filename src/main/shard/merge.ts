@@ -98,10 +98,10 @@ function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleConten
     versionIds.set(v.id, id);
   }
 
-  const skip = new Set(['id', 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json']);
+  const skip = new Set(['id', 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'unguided_path', 'previews_json']);
   // Every row has the columns of the bundle's schema: one statement for all of them.
   const cols = c.candidates.length ? Object.keys(c.candidates[0]!).filter((k) => !skip.has(k)) : [];
-  const all = [...cols, 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'previews_json'];
+  const all = [...cols, 'job_id', 'prompt_version_id', 'file_path', 'thumb_path', 'unguided_path', 'previews_json'];
   for (const cand of c.candidates) {
     const previews = (JSON.parse(String(cand.previews_json)) as PreviewRef[]).map((p) => ({ ...p, path: mergedPath(m.bundleId, p.path) }));
     const pv = cand.prompt_version_id === null ? null : versionIds.get(cand.prompt_version_id);
@@ -112,6 +112,8 @@ function writeRows(db: Db, m: BundleManifest, bundleDir: string, c: BundleConten
       pv,
       mergedPath(m.bundleId, cand.file_path),
       cand.thumb_path === null ? null : mergedPath(m.bundleId, cand.thumb_path),
+      // A bundle from before schema 6 has no such column: its candidates have no unguided image.
+      typeof cand.unguided_path === 'string' ? mergedPath(m.bundleId, cand.unguided_path) : null,
       JSON.stringify(previews),
     ]);
   }

@@ -66,3 +66,32 @@ export function sampleCandidate(db: Db, id: number): SampleCandidateRow | undefi
 export function sampleCandidatesWithStatus(db: Db, status: 'accepted' | 'rejected'): SampleCandidateRow[] {
   return rowsOf<SampleCandidateRow>(db, `${SAMPLE_SELECT} WHERE c.status = '${status === 'accepted' ? 'accepted' : 'rejected'}' ORDER BY c.id`).all();
 }
+
+/** One row of a contact sheet: a candidate with its source image, its unguided image and the scores it is judged by. */
+export interface ContactSheetRow {
+  id: number;
+  class_id: number;
+  class_name: string;
+  objective: string;
+  msp: number | null;
+  energy: number | null;
+  source_class_prob: number | null;
+  file_path: string;
+  unguided_path: string | null;
+  source_path: string;
+}
+
+/**
+ * Up to `perClass` candidates of each source class, classes by name, candidates in id order; those that kept their
+ * unguided image come first (older candidates fill a class only when it has too few).
+ */
+export function contactSheetRows(db: Db, perClass: number): ContactSheetRow[] {
+  return rowsOf<ContactSheetRow>(
+    db,
+    `SELECT c.id, c.class_id, cl.name AS class_name, c.objective, c.msp, c.energy, c.source_class_prob, c.file_path, c.unguided_path, si.path AS source_path
+       FROM (SELECT *, row_number() OVER (PARTITION BY class_id ORDER BY unguided_path IS NULL, id) AS rank
+               FROM candidates WHERE source_image_id IS NOT NULL AND class_id IS NOT NULL) c
+       JOIN images si ON si.id = c.source_image_id JOIN classes cl ON cl.id = c.class_id
+      WHERE c.rank <= ? ORDER BY cl.name, c.class_id, c.rank`,
+  ).all(perClass);
+}

@@ -15,6 +15,7 @@ export interface CandidateDetailExtra {
   losses_json: string;
   config_json: string;
   job_id: number | null;
+  unguided_path: string | null;
   source_path: string | null;
   prompt: string | null;
   version: number | null;
@@ -24,7 +25,7 @@ export interface CandidateDetailExtra {
 export function candidateDetailExtra(db: Db, id: number): CandidateDetailExtra | undefined {
   return rowsOf<CandidateDetailExtra>(
     db,
-    `SELECT c.class_id, c.previews_json, c.losses_json, c.config_json, c.job_id, si.path AS source_path, pv.prompt, pv.version, pv.author
+    `SELECT c.class_id, c.previews_json, c.losses_json, c.config_json, c.job_id, c.unguided_path, si.path AS source_path, pv.prompt, pv.version, pv.author
            FROM candidates c LEFT JOIN images si ON si.id = c.source_image_id LEFT JOIN prompt_versions pv ON pv.id = c.prompt_version_id WHERE c.id = ?`,
   ).get(id);
 }
@@ -111,6 +112,8 @@ export interface GeneratedCandidate {
   sourceClassProb: number | null;
   filePath: string;
   thumbPath: string | null;
+  /** Iteration 1's decode (the unguided image); null when the job did not keep it. */
+  unguidedPath: string | null;
   previewsJson: string;
   timingsJson: string;
   createdAt: number;
@@ -121,7 +124,7 @@ export function insertGenerated(db: Db, c: GeneratedCandidate): number {
     writeOf(
       db,
       `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, job_id, seed, objective, config_json, losses_json, energy, msp, source_class_prob,
-               file_path, thumb_path, previews_json, timings_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               file_path, thumb_path, unguided_path, previews_json, timings_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       c.sourceImageId,
       c.classId,
@@ -136,6 +139,7 @@ export function insertGenerated(db: Db, c: GeneratedCandidate): number {
       c.sourceClassProb,
       c.filePath,
       c.thumbPath,
+      c.unguidedPath,
       c.previewsJson,
       c.timingsJson,
       c.createdAt,
@@ -160,6 +164,7 @@ export interface SeedCandidate {
   labelMargin: number;
   filePath: string;
   thumbPath: string;
+  unguidedPath: string | null;
   previewsJson: string;
   createdAt: number;
 }
@@ -169,7 +174,7 @@ export function insertSeedCandidate(db: Db, c: SeedCandidate): number {
     writeOf(
       db,
       `INSERT INTO candidates (source_image_id, class_id, prompt_version_id, seed, objective, config_json, losses_json, energy, msp, neglabel_score, source_class_prob,
-         status, label_id, label_source, label_margin, file_path, thumb_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?)`,
+         status, label_id, label_source, label_margin, file_path, thumb_path, unguided_path, previews_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, 'model', ?, ?, ?, ?, ?, ?)`,
     ).run(
       c.sourceImageId,
       c.classId,
@@ -186,6 +191,7 @@ export function insertSeedCandidate(db: Db, c: SeedCandidate): number {
       c.labelMargin,
       c.filePath,
       c.thumbPath,
+      c.unguidedPath,
       c.previewsJson,
       c.createdAt,
     ).lastInsertRowid,

@@ -4,6 +4,7 @@ import { schemaV2 } from './schema-v2';
 import { schemaV3 } from './schema-v3';
 import { schemaV4 } from './schema-v4';
 import { schemaV5 } from './schema-v5';
+import { schemaV6 } from './schema-v6';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -12,6 +13,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 3, name: 'guidance objectives renamed (code → official, old energy → energy-eq7-literal)', sql: schemaV3 },
   { version: 4, name: 'job leases (one runner per job); done items are final', sql: schemaV4 },
   { version: 5, name: 'foreign runs imported from run bundles (read-only)', sql: schemaV5 },
+  { version: 6, name: 'candidates keep their unguided image (iteration 1 decode)', sql: schemaV6 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

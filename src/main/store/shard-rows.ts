@@ -15,6 +15,8 @@ export type CandidateRecord = Record<string, unknown> & {
   job_id: number | null;
   file_path: string;
   thumb_path: string | null;
+  /** Absent in a bundle written before schema version 6. */
+  unguided_path?: string | null;
   previews_json: string;
 };
 

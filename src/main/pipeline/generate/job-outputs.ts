@@ -13,6 +13,10 @@ export interface CandidateFiles {
   fileRel: string;
   thumbRel: string;
   previews: IterationPreview[];
+  /** Iteration 1's decode at full size (the unguided image of the same seed), when it was asked for. */
+  unguidedRel: string | null;
+  /** Milliseconds spent encoding and writing the unguided PNG (0 without it): its whole cost. */
+  unguidedMs: number;
   /** The final PNG's bytes (scored by CLIP without reading the file back). */
   png: Buffer;
 }
@@ -22,7 +26,7 @@ function toSharp(image: RgbImage) {
 }
 
 /**
- * Writes one candidate's files, atomically, under names fixed by (job, image, seed): a killed job that redoes the
+ * Writes one candidate's files (and `unguided`, iteration 1's decode, under unguided/ when given), atomically, under names fixed by (job, image, seed): a killed job that redoes the
  * item overwrites the same files instead of leaving orphans. Previews are numbered from 1, as IterationPreview.
  */
 export async function writeCandidateFiles(
@@ -30,6 +34,7 @@ export async function writeCandidateFiles(
   key: { jobId: number; imageId: number; seed: number },
   final: RgbImage,
   iterations: { image: RgbImage; loss: number | null }[],
+  unguided: RgbImage | null = null,
 ): Promise<CandidateFiles> {
   const stem = `${key.imageId}_${key.seed}`;
   const fileRel = `candidates/${key.jobId}/${stem}.png`;
@@ -43,8 +48,16 @@ export async function writeCandidateFiles(
     writeFileAtomic(abs(rel), await toSharp(it.image).resize(PREVIEW_SIZE, PREVIEW_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer());
     previews.push({ iteration: k + 1, path: rel, loss: it.loss });
   }
+  let unguidedRel: string | null = null;
+  let unguidedMs = 0;
+  if (unguided) {
+    const t = performance.now();
+    unguidedRel = `candidates/${key.jobId}/unguided/${stem}.png`;
+    writeFileAtomic(abs(unguidedRel), await encodePng(unguided));
+    unguidedMs = performance.now() - t;
+  }
   writeFileAtomic(abs(thumbRel), thumb);
   // The final image last: its presence means the item's files are complete.
   writeFileAtomic(abs(fileRel), png);
-  return { fileRel, thumbRel, previews, png };
+  return { fileRel, thumbRel, previews, unguidedRel, unguidedMs, png };
 }

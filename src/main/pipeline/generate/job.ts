@@ -99,7 +99,8 @@ async function load(ctx: JobContext, params: ParamsOf<typeof generateCandidatesJ
 /**
  * Implements generateCandidatesJob (docs/METHOD.md §3): per item, one candidate from one InD image with the pinned
  * context prompt and the item's seed; writes the final PNG, its thumbnail and every iteration's preview, and
- * commits the candidates row with the scores curators sort by. A failing item (bad image, no prompt, a
+ * commits the candidates row with the scores curators sort by. With `saveUnguided`, iteration 1's decode is kept at
+ * full size too (the same seed without any guidance update). A failing item (bad image, no prompt, a
  * provider error or out-of-memory) fails alone; the runner records its message and goes on.
  */
 function createGenerateHandler(): JobHandler<typeof generateCandidatesJob.kind> {
@@ -141,10 +142,12 @@ function createGenerateHandler(): JobHandler<typeof generateCandidatesJob.kind> 
         { jobId: ctx.jobId, imageId, seed },
         c.image,
         c.previews.map((p, k) => ({ image: p, loss: c.losses[k] ?? null })),
+        // Iteration 1 denoised from the seed's initial noise before any update: its decode is the unguided image.
+        settings.saveUnguided ? (c.previews[0] ?? null) : null,
       );
       const t = performance.now();
       const sourceClassProb = await loaded.sourceProb.of(files.png, image.datasetId, image.classId);
-      const timings = { ...c.timings, clipMs: performance.now() - t };
+      const timings = { ...c.timings, clipMs: performance.now() - t, unguidedMs: files.unguidedMs };
       // Every paper-vs-code switch as it was applied (constants resolved, B = 1 for per-image), beside the settings.
       const config = { ...settings, width: size, height: size, prompt: prompt.text, guidance: settings.guidance, semantics: c.semantics };
       return (tx) => {
@@ -162,6 +165,7 @@ function createGenerateHandler(): JobHandler<typeof generateCandidatesJob.kind> 
           sourceClassProb,
           filePath: files.fileRel,
           thumbPath: files.thumbRel,
+          unguidedPath: files.unguidedRel,
           previewsJson: JSON.stringify(files.previews),
           timingsJson: JSON.stringify(timings),
           createdAt: Date.now(),

@@ -5,10 +5,12 @@ import { parseJson } from '../../services/json';
 import { sameSeedCandidates } from '../../store/candidates';
 
 /**
- * The settings that decide what a candidate looks like: all of GenerateSettings but the first seed and the count
- * per image (each item has its own seed; perImage only says how many items there are).
+ * The settings that decide what a candidate looks like: all of GenerateSettings but the first seed, the count
+ * per image (each item has its own seed; perImage only says how many items there are) and whether the unguided
+ * image is kept beside it (a file more, the same candidate).
  */
-const GENERATION_KEYS = Object.keys(GenerateSettings.parse({})).filter((k) => k !== 'seed' && k !== 'perImage');
+const NOT_GENERATION = new Set(['seed', 'perImage', 'saveUnguided']);
+const GENERATION_KEYS = Object.keys(GenerateSettings.parse({})).filter((k) => !NOT_GENERATION.has(k));
 
 /** Whether recorded settings (a candidate's config_json, a job's params) generate what `settings` would. */
 export function sameGeneration(recorded: unknown, settings: GenerateSettings): boolean {

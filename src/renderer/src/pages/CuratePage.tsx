@@ -8,6 +8,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorText } from '../components/ErrorText';
 import { SplitPane } from '../components/SplitPane';
 import { CandidateGrid } from './curate/CandidateGrid';
+import { ContactSheetButton } from './curate/ContactSheetButton';
 import { DetailPanel } from './curate/DetailPanel';
 import { FilterBar } from './curate/FilterBar';
 import { KeysHelp } from './curate/KeysHelp';
@@ -268,6 +269,7 @@ export function CuratePage({ onNavigate }: { onNavigate: (p: PageId) => void }) 
         >
           Redo
         </Button>
+        <ContactSheetButton />
         <Button onClick={() => setHelp(true)}>Keys (?)</Button>
       </Stack>
       {history.done.length === 0 && undoState.data?.canUndo && (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Box, Button, Card, CardContent, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControl, InputLabel, ListItemText, MenuItem, Select, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Checkbox, Dialog, FormControlLabel, DialogActions, DialogContent, DialogTitle, FormControl, InputLabel, ListItemText, MenuItem, Select, Stack, TextField, Typography } from '@mui/material';
 import { GUIDANCE_OBJECTIVES, OBJECTIVE_INFO, SETTING_ORIGINS, GenerateSettings, type GuidanceObjective, type GuidanceReduction, type Job, type ResizeFilter, type RouteOutput, type VaeLatentMode } from '../../../shared/api';
 import { useApi, useApiEvents, useLive } from '../api/context';
 import { useIndClasses } from '../api/use-ind-classes';
@@ -192,6 +192,14 @@ function GenerateForm() {
               slotProps={{ htmlInput: { step: 'any', 'data-testid': `gen-${f.key}` } }}
             />
           ))}
+          <FormControlLabel
+            control={<Checkbox size="small" checked={settings.saveUnguided} onChange={(e) => setSettings({ ...settings, saveUnguided: e.target.checked })} slotProps={{ input: { 'aria-describedby': 'gen-unguided-help' } }} data-testid="gen-saveUnguided" />}
+            label="Keep the unguided image"
+            title="Iteration 1's decode: the same seed before any guidance update, shown beside the candidate on Curate (one PNG per candidate, no extra model call)"
+          />
+          <span id="gen-unguided-help" hidden>
+            Iteration 1's decode, the same seed before any guidance update, shown beside the candidate on the Curate page.
+          </span>
         </Stack>
         <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }} data-testid="generate-origins">
           Whose defaults: {SETTING_ORIGINS.map((o) => `${o.label}: ${o.origin}`).join(' · ')}. The objective moves images toward OOD: {OBJECTIVE_INFO[settings.objective].effect}.

@@ -11,6 +11,8 @@ export type IterationPreview = z.infer<typeof IterationPreview>;
 export const CandidateDetail = CandidateRow.extend({
   classId: z.number().int().nullable(),
   sourceFilePath: z.string().nullable(),
+  /** Iteration 1's decode: the same seed before any guidance update. Null for candidates made without it (older ones). */
+  unguidedFilePath: z.string().nullable(),
   prompt: z.string().nullable(),
   promptVersion: z.number().int().nullable(),
   promptAuthor: z.enum(['model', 'human']).nullable(),

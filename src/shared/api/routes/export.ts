@@ -28,6 +28,30 @@ export const exportRoutes = {
     z.object({ file: z.string(), format: z.enum(['csv', 'json']), sets: z.number().int() }),
     "A run's metrics per OOD set and their average (CSV), or with its training curves too (JSON); format from the extension unless given",
   ),
+  'export.sheet': route(
+    z
+      .object({
+        /** Default: exports/contact-sheet-<time>.png in the project (the studio links to it there). */
+        out: OutPath.refine((p) => /\.png$/i.test(p), { message: 'the contact sheet is a PNG: end the name in .png' }).optional(),
+        force: Force,
+        perClass: z.number().int().min(1).max(50).default(3),
+        cell: z.number().int().min(32).max(1024).default(160),
+      })
+      .strict(),
+    z.object({
+      file: z.string(),
+      /** Project-relative path when the sheet lies in the project (served to the studio), else null. */
+      rel: z.string().nullable(),
+      sidecar: z.string(),
+      rows: z.number().int(),
+      classes: z.number().int(),
+      withoutUnguided: z.number().int(),
+      captionsInImage: z.boolean(),
+      width: z.number().int(),
+      height: z.number().int(),
+    }),
+    'A contact sheet PNG: rows of candidates (a few per class), columns source · unguided · guided, captions with class and scores; a JSON sidecar with the captions and the file behind every tile',
+  ),
   'export.scorer': route(
     z.object({ runId: z.number().int(), out: OutPath, force: Force, switches: ScoringSwitches.default({ projection: true, tunedLabels: true }) }).strict(),
     z.object({ file: z.string(), used: z.record(z.string(), z.unknown()) }),

@@ -26,6 +26,11 @@ export const GenerateSettings = z
     energyTemperature: z.number().positive().max(1e4).default(D.energyTemperature),
     vaeLatent: VaeLatentMode.default(D.vaeLatent),
     resizeFilter: ResizeFilter.default(D.resizeFilter),
+    /**
+     * Also keep iteration 1's decode at full size: it denoises from the seed's initial noise before any update, so
+     * it is the unguided image of the same seed (no extra UNet call; one PNG write, docs/METHOD.md §3).
+     */
+    saveUnguided: z.boolean().default(true),
   })
   .strict()
   .superRefine((s, ctx) => {

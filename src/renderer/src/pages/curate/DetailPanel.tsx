@@ -5,6 +5,7 @@ import { SUGGEST_REJECT_PROB } from '../../../../shared/api';
 import { useApi, useLive } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { num } from '../../format';
+import { ComparisonStrip } from './ComparisonStrip';
 import { LabelPicker } from './LabelPicker';
 
 interface Props {
@@ -18,7 +19,7 @@ interface Props {
   selectedCount?: number;
 }
 
-/** The focused candidate at full size beside its source, with its prompt, iterations, scores and label. */
+/** The focused candidate at full size beside its source and its unguided image (source · unguided · guided), with its prompt, iterations, scores and label. */
 export function DetailPanel({ id, labelInput, onDecide, onRelabel, indClasses, selectedCount = 0 }: Props) {
   const api = useApi();
   const d = useLive((a) => a.call('candidate.get', { id }), ['candidates', 'decisions'], [id]);
@@ -47,20 +48,14 @@ export function DetailPanel({ id, labelInput, onDecide, onRelabel, indClasses, s
           Reject (R)
         </Button>
       </Stack>
-      <Stack direction="row" spacing={1}>
-        <Box sx={{ flex: 1, minWidth: 0 }}>
-          <Typography variant="caption">Candidate</Typography>
-          <img src={api.fileUrl(c.filePath)} alt={`candidate ${c.id} full size`} style={{ width: '100%', aspectRatio: '1', objectFit: 'contain', borderRadius: 6, background: 'rgba(127,127,127,.15)' }} />
-        </Box>
-        <Box sx={{ flex: 1, minWidth: 0 }}>
-          <Typography variant="caption">Source: {c.sourceClassName ?? '—'}</Typography>
-          {c.sourceFilePath ? (
-            <img src={api.fileUrl(c.sourceFilePath)} alt="source image" style={{ width: '100%', aspectRatio: '1', objectFit: 'contain', borderRadius: 6, background: 'rgba(127,127,127,.15)' }} />
-          ) : (
-            <Typography variant="body2">No source image (text-to-image candidate).</Typography>
-          )}
-        </Box>
-      </Stack>
+      <ComparisonStrip
+        fileUrl={api.fileUrl}
+        id={c.id}
+        sourceClassName={c.sourceClassName}
+        sourceFilePath={c.sourceFilePath}
+        unguidedFilePath={c.unguidedFilePath}
+        guidedFilePath={c.filePath}
+      />
       <Box>
         <Typography variant="overline">Prompt {c.promptVersion !== null ? `(v${c.promptVersion}, ${c.promptAuthor})` : ''}</Typography>
         <Typography variant="body2" data-testid="detail-prompt">
