@@ -16,9 +16,9 @@ export interface GuidanceEvaluation {
  * One session for the merged guidance graph, built once per (decoder, classifier, objective, size) and reused
  * for every image: the vjp graph for objectives with a gradient (it yields the image, logits and loss with the
  * gradient, and serves the kept decode too), else the forward graph. One session, not a forward and a vjp
- * session side by side: each held its own copy of the decoder's and the classifier's weights in onnxruntime
- * (about 0.9 GB of resident memory per session at SD's VAE + ResNet-50), and the peak of a guidance step is
- * what bounds the image size a machine can guide (bench:real-shape).
+ * session side by side: the forward session held its own copy of the decoder's and the classifier's weights
+ * (0.63 GB more resident after building at SD's VAE + ResNet-50, 0.34 GB of it in onnxruntime), resident through
+ * every gradient step, whose peak bounds the image size a machine can guide (bench:real-shape).
  */
 export class GuidanceRunner {
   private constructor(
@@ -34,16 +34,12 @@ export class GuidanceRunner {
     spec: GuidanceGraphSpec,
     sessionOpts: { providers?: ProviderName[]; intraOpNumThreads?: number } = {},
   ): Promise<GuidanceRunner> {
-    const built = buildGuidanceModels(typeof decoder === 'string' ? loadModel(decoder) : decoder, classifier, spec);
-    const graph = built.backward ?? built.forward;
-    // Full-resolution activations, many runs: with onnxruntime's CPU arena the process grew past 20 GB over two
-    // VJP runs at 512×512 and kept growing run over run (1.98 → 2.60 GB at 128×128); without it each intermediate
-    // is freed when dead and the peak stays flat (1.74 GB at 128×128), and runs were faster too (bench:real-shape).
-    const session = await createSession(graph, { ...sessionOpts, memoryArena: false });
+    const { session, withGradient } = await guidanceSession(decoder, classifier, spec, sessionOpts);
     // The composed graphs and their serialised bytes (the weights two or three times over in JS buffers) are
-    // garbage now; collect them before the first run instead of whenever V8 next feels pressure on its own heap.
+    // garbage now that guidanceSession has returned; collect them before the first run instead of whenever V8
+    // next feels pressure on its own heap (it had not after minutes of runs).
     collectGarbage();
-    return new GuidanceRunner(session, built.backward !== null, spec);
+    return new GuidanceRunner(session, withGradient, spec);
   }
 
   get hasGradient(): boolean {
@@ -81,6 +77,20 @@ export class GuidanceRunner {
       grad_image01: new ort.Tensor('float32', new Float32Array(3 * height * width), [1, 3, height, width]),
     };
   }
+}
+
+async function guidanceSession(
+  decoder: string | ModelProto,
+  classifier: GuidanceClassifier,
+  spec: GuidanceGraphSpec,
+  sessionOpts: { providers?: ProviderName[]; intraOpNumThreads?: number },
+): Promise<{ session: SessionHandle; withGradient: boolean }> {
+  const built = buildGuidanceModels(typeof decoder === 'string' ? loadModel(decoder) : decoder, classifier, spec);
+  // Full-resolution activations, many runs: with onnxruntime's CPU arena the process grew past 20 GB over two
+  // VJP runs at 512×512 and kept growing run over run (1.98 → 2.60 GB at 128×128); without it each intermediate
+  // is freed when dead and the peak stays flat (1.74 GB at 128×128), and runs were faster too (bench:real-shape).
+  const session = await createSession(built.backward ?? built.forward, { ...sessionOpts, memoryArena: false });
+  return { session, withGradient: built.backward !== null };
 }
 
 function readEvaluation(out: Record<string, ort.Tensor>): GuidanceEvaluation {
