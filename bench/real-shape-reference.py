@@ -9,6 +9,8 @@
   the official loss (-5 - (mean f - logsumexp f))^2 -> backward to u. Prints one JSON line with the median
   forward (no_grad) and forward+backward times and the process's peak RSS (VmHWM, read from /proc so the
   parent's memory is not counted).
+`idle`: the peak RSS of this process with torch and torchvision imported and nothing run (the runtime's own
+  baseline, printed beside the measured peak; the goal compares the whole peaks).
 Usage: /usr/bin/python3 bench/real-shape-reference.py export DIR [--latent 64]
        /usr/bin/python3 bench/real-shape-reference.py measure [--latent 64] [--threads 2] [--reps 2] [--device cuda]
 `--device cuda` (bench/gpu/run.sh) also times ResNet-50 forward+backward to the input at batch 8; peak RSS is then
@@ -118,7 +120,7 @@ def measure(latent, threads, reps, device='cpu'):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['export', 'measure'])
+    ap.add_argument('mode', choices=['export', 'measure', 'idle'])
     ap.add_argument('dir', nargs='?')
     ap.add_argument('--latent', type=int, default=64)
     ap.add_argument('--threads', type=int, default=2)
@@ -129,6 +131,8 @@ def main():
         if not args.dir:
             ap.error('export needs DIR')
         export(args.dir, args.latent)
+    elif args.mode == 'idle':
+        print(json.dumps({'torch': torch.__version__, 'peak_rss_mb': peak_rss_mb()}))
     else:
         measure(args.latent, args.threads, args.reps, args.device)
 

@@ -11,8 +11,13 @@
  *    iterations = 3×13 calls, 2 gradient steps, 1 forward decode), extrapolated from 1 and 2; the VAE encodes
  *    (twice per image, each cheaper than one decode) and text encoding are left out.
  *
- * Every part runs in its own child process and reports VmHWM, so each peak RSS is that part's alone
- * (node + onnxruntime + weights + activations, against python + torch + weights + autograd's saved tensors).
+ * Peak RSS, the same way on both sides: every part runs in a fresh child process (node for ours, python for torch)
+ * that loads its models, warms up and runs its reps, and reports its own VmHWM from /proc/self/status, the
+ * kernel's resident high-water mark of that process alone (not getrusage, which carries the parent's RSS across
+ * exec). So each figure is the whole process: runtime + weights + activations (node + onnxruntime + the app's
+ * graph building, against python + torch + autograd's saved tensors). The goal ratio compares these whole
+ * peaks; each runtime's idle peak (the same child with its modules imported and nothing run) is printed beside
+ * them, and the ratio with both idles subtracted, for reading only.
  *
  * Settings (env): REAL_SHAPE_LATENT (default 64), REAL_SHAPE_REPS (guidance repetitions after a warm-up, 2),
  * REAL_SHAPE_UNET = full (2 ResNet blocks per level, SD-2's depth; default) | reduced (1 block per level) | off,
@@ -24,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { saveModel, type ProviderName } from '../src/main/onnx';
 import { buildTinyClassifier, buildVaeDecoder, RESNET50_SHAPES, SD_VAE_SHAPES } from '../src/main/onnx/factory';
-import { guidanceStep, unetCalls, writeSd2Unet, type GuidanceStepResult, type UnetCallResult } from './real-shape-parts';
+import { guidanceStep, peakRssOfThisProcessMb, unetCalls, writeSd2Unet, type GuidanceStepResult, type UnetCallResult } from './real-shape-parts';
 
 const PAPER = { unetCallsPerIteration: 13, iterations: 3 };
 
@@ -105,9 +110,11 @@ async function main(): Promise<void> {
     console.log(`ours : graph build ${fmt(ours.buildMs)}, forward ${fmt(ours.forwardMs)}, forward+VJP ${fmt(ours.stepMs)} (min ${fmt(ours.stepMinMs)}), peak RSS ${ours.peakRssMb.toFixed(0)} MB`);
     const torchLine = models.fromTorch ? python(['measure', '--latent', String(s.latent), '--threads', String(s.threads), '--reps', String(s.reps)]) : null;
     const torch = torchLine ? (JSON.parse(torchLine) as TorchStep) : null;
+    const idle = { ours: child<{ peakRssMb: number }>('idle', {}).peakRssMb, torch: torch ? (JSON.parse(python(['idle']) ?? '{"peak_rss_mb":0}') as { peak_rss_mb: number }).peak_rss_mb : 0 };
     if (torch) {
       console.log(`torch ${torch.torch}: forward ${fmt(torch.forward_ms)}, forward+backward ${fmt(torch.step_ms)} (min ${fmt(torch.step_min_ms)}), peak RSS ${torch.peak_rss_mb.toFixed(0)} MB`);
-      console.log(`ratios ours/torch: step time ${(ours.stepMs / torch.step_ms).toFixed(2)}x (goal ≤ 0.8), peak RSS ${(ours.peakRssMb / torch.peak_rss_mb).toFixed(2)}x (goal ≤ 1.2)`);
+      console.log(`idle peak RSS (modules imported, nothing run): ours ${idle.ours.toFixed(0)} MB, torch ${idle.torch.toFixed(0)} MB; above idle: ours ${(ours.peakRssMb - idle.ours).toFixed(0)} MB, torch ${(torch.peak_rss_mb - idle.torch).toFixed(0)} MB (${((ours.peakRssMb - idle.ours) / (torch.peak_rss_mb - idle.torch)).toFixed(2)}x)`);
+      console.log(`ratios ours/torch: step time ${(ours.stepMs / torch.step_ms).toFixed(2)}x (goal ≤ 0.8), peak RSS ${(ours.peakRssMb / torch.peak_rss_mb).toFixed(2)}x (goal ≤ 1.2, whole processes)`);
     }
 
     let unet: (UnetCallResult & { parameters: number }) | null = null;
@@ -131,6 +138,7 @@ async function main(): Promise<void> {
         torch_step_rss_mb: torch.peak_rss_mb.toFixed(0),
         time_ratio: (ours.stepMs / torch.step_ms).toFixed(2),
         rss_ratio: (ours.peakRssMb / torch.peak_rss_mb).toFixed(2),
+        rss_above_idle_ratio: ((ours.peakRssMb - idle.ours) / (torch.peak_rss_mb - idle.torch)).toFixed(2),
       });
     }
     if (unet) {
@@ -159,7 +167,9 @@ interface ChildArgs {
 async function runChild(part: string, raw: string): Promise<void> {
   // The parent wrote these arguments (spawnPart) for this part: each part reads the fields it was given.
   const a = JSON.parse(raw) as ChildArgs;
-  if (part === 'guidance') {
+  if (part === 'idle') {
+    console.log(JSON.stringify({ peakRssMb: peakRssOfThisProcessMb() }));
+  } else if (part === 'guidance') {
     console.log(JSON.stringify(await guidanceStep(a.decoder, a.classifier, a.latent, a.reps, a.provider, a.threads)));
   } else if (part === 'unet-build') {
     const t0 = performance.now();

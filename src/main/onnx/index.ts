@@ -7,6 +7,7 @@ export { DEFAULT_OPSET, defaultDomainOpset, irVersionFor } from './opset';
 export { TensorDataType, AttributeType, type ElemTypeName } from './data-types';
 export { type AttrValue } from './attributes';
 export { vjp, type VjpOptions } from './autodiff/vjp';
+export { collectGarbage } from './collect-garbage';
 export { bindInputShapes, type InputShapes } from './autodiff/bind-input-shapes';
 export {
   toFloat32,

@@ -12,6 +12,7 @@ import { MissingGradientError, UnsupportedGradientError } from './errors';
 import type { GradientContext } from './rule-types';
 import type { ValueFacts } from './value-facts';
 import { bindInputShapes, type InputShapes } from './bind-input-shapes';
+import { rematerializeCheapOutputs } from './rematerialize';
 
 export interface VjpOptions {
   of: string[];
@@ -23,6 +24,11 @@ export interface VjpOptions {
    * shape arithmetic and the gradient model keeps the dynamic axes where its rules allow.
    */
   inputShapes?: InputShapes;
+  /**
+   * Default true: cheap forward outputs (Sigmoid) are recomputed in the backward instead of kept alive from
+   * the forward to the backward (see rematerializeCheapOutputs). false keeps every forward output the rules read.
+   */
+  recompute?: boolean;
 }
 
 export function gradName(value: string): string {
@@ -169,6 +175,8 @@ export function vjp(original: ModelProto, opts: VjpOptions): ModelProto {
     g.nodes.push({ name: g.fresh(`grad/output/${w}`), opType: 'Identity', input: [grad], output: [gradName(w)] });
     return renamed(outputInfo(graph, facts, w), gradName(w));
   });
+
+  if (opts.recompute ?? true) rematerializeCheapOutputs(forward, g, new Set(initNames), new Set(opts.of));
 
   const keptOf = opts.keepOutputs ? opts.of.map((o) => outputInfo(graph, facts, o)) : [];
   const outputNames = [...gradOutputs, ...keptOf].map((o) => o.name ?? '');

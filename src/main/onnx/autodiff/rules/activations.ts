@@ -17,16 +17,21 @@ const leakyRelu: GradientRule = (c) => {
   return [c.g.op('Where', [positive, gy, c.g.op('Mul', [gy, c.g.scalarLike(alpha, x)])])];
 };
 
+// Every full-size op of these two takes the cotangent as an input, so none of them can run before the backward
+// reaches it: y * (1 - y) alone depends only on the forward, and onnxruntime may then compute it during the
+// forward pass and hold it, one more full-size tensor per activation, until the backward (bench:real-shape).
+// gy * y * (1 - y) = t - t * y with t = gy * y.
 const sigmoid: GradientRule = (c) => {
   const y = c.output(0);
-  const dy = c.g.op('Mul', [y, c.g.op('Sub', [c.g.scalarLike(1, y), y])]);
-  return [c.g.op('Mul', [c.gradOutput(0)!, dy])];
+  const t = c.g.op('Mul', [c.gradOutput(0)!, y]);
+  return [c.g.op('Sub', [t, c.g.op('Mul', [t, y])])];
 };
 
+// gy * (1 - y^2) = gy - (gy * y) * y, for the same reason.
 const tanh: GradientRule = (c) => {
   const y = c.output(0);
-  const dy = c.g.op('Sub', [c.g.scalarLike(1, y), c.g.op('Mul', [y, y])]);
-  return [c.g.op('Mul', [c.gradOutput(0)!, dy])];
+  const gy = c.gradOutput(0)!;
+  return [c.g.op('Sub', [gy, c.g.op('Mul', [c.g.op('Mul', [gy, y]), y])])];
 };
 
 // d erf(x) = 2/sqrt(pi) * exp(-x^2)

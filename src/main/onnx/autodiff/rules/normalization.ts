@@ -17,13 +17,25 @@ function normStats(g: GradGraph, x: string, axes: number[], epsilon: number): St
 }
 
 // With xhat = (x - mean) * invStd and gxhat the cotangent of xhat:
-// dx = invStd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)).
-function normBackward(g: GradGraph, x: string, axes: number[], stats: Stats, gxhat: string): { dx: string; xhat: string } {
-  const xhat = g.op('Mul', [g.op('Sub', [x, stats.mean]), stats.invStd]);
+// dx = invStd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)), rearranged as PyTorch's CPU GroupNorm backward
+// does into dx = invStd * gxhat + a * x + b with per-slice a = -invStd^2 * mean(gxhat * xhat) and
+// b = -invStd * mean(gxhat) - a * mean, where mean(gxhat * xhat) = invStd * (mean(gxhat * x) - mean * mean(gxhat)).
+// Every full-size op then takes the cotangent, so none can run during the forward pass: xhat, computed from x
+// alone, could be, and onnxruntime then held it to the backward, one more full-size tensor per norm
+// (bench:real-shape). It also takes fewer full-size passes.
+function normInputGrad(g: GradGraph, x: string, axes: number[], stats: Stats, gxhat: string): string {
+  const { mean, invStd } = stats;
   const m1 = g.reduceMean(gxhat, axes, true);
-  const m2 = g.reduceMean(g.op('Mul', [gxhat, xhat]), axes, true);
-  const inner = g.op('Sub', [g.op('Sub', [gxhat, m1]), g.op('Mul', [xhat, m2])]);
-  return { dx: g.op('Mul', [inner, stats.invStd]), xhat };
+  const gxhatDotX = g.reduceMean(g.op('Mul', [gxhat, x]), axes, true);
+  const m2 = g.op('Mul', [invStd, g.op('Sub', [gxhatDotX, g.op('Mul', [mean, m1])])]);
+  const a = g.op('Neg', [g.op('Mul', [g.op('Mul', [invStd, invStd]), m2])]);
+  const b = g.op('Neg', [g.op('Add', [g.op('Mul', [invStd, m1]), g.op('Mul', [a, mean])])]);
+  return g.op('Add', [g.op('Add', [g.op('Mul', [gxhat, invStd]), g.op('Mul', [x, a])]), b]);
+}
+
+// xhat itself, for the scale gradients (weights being trained).
+function normalized(g: GradGraph, x: string, stats: Stats): string {
+  return g.op('Mul', [g.op('Sub', [x, stats.mean]), stats.invStd]);
 }
 
 function requireRank(c: GradientContext, name: string): number {
@@ -76,11 +88,10 @@ const instanceNormalization: GradientRule = (c) => {
   const g = c.g;
   const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
   const stats = normStats(g, x, spatial, attrFloat(c.node, 'epsilon', 1e-5));
-  const { dx, xhat } = normBackward(g, x, spatial, stats, g.op('Mul', [gy, perChannel(g, scale, rank)]));
   const axes = allButChannel(rank);
   return [
-    c.needsGrad(0) ? dx : undefined,
-    c.needsGrad(1) ? g.reduceSum(g.op('Mul', [gy, xhat]), axes, false) : undefined,
+    c.needsGrad(0) ? normInputGrad(g, x, spatial, stats, g.op('Mul', [gy, perChannel(g, scale, rank)])) : undefined,
+    c.needsGrad(1) ? g.reduceSum(g.op('Mul', [gy, normalized(g, x, stats)]), axes, false) : undefined,
     c.needsGrad(2) ? g.reduceSum(gy, axes, false) : undefined,
   ];
 };
@@ -95,10 +106,9 @@ const layerNormalization: GradientRule = (c) => {
   const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
   const axes = Array.from({ length: rank - axis }, (_, i) => axis + i);
   const stats = { mean: c.forwardOutput(1), invStd: c.forwardOutput(2) };
-  const { dx, xhat } = normBackward(g, x, axes, stats, g.op('Mul', [gy, scale]));
   return [
-    c.needsGrad(0) ? dx : undefined,
-    c.needsGrad(1) ? g.sumToShape(g.op('Mul', [gy, xhat]), scale, y) : undefined,
+    c.needsGrad(0) ? normInputGrad(g, x, axes, stats, g.op('Mul', [gy, scale])) : undefined,
+    c.needsGrad(1) ? g.sumToShape(g.op('Mul', [gy, normalized(g, x, stats)]), scale, y) : undefined,
     bias && c.needsGrad(2) ? g.sumToShape(gy, bias, y) : undefined,
   ];
 };
@@ -117,8 +127,8 @@ const groupNormalization: GradientRule = (c) => {
   const gxhat = perChannelAffine
     ? grouped(g.op('Mul', [gy, perChannel(g, scale, rank)]))
     : g.op('Mul', [grouped(gy), g.unsqueeze(scale, [1])]);
-  const { dx, xhat } = normBackward(g, xr, [2], stats, gxhat);
-  const out: (string | undefined)[] = [c.needsGrad(0) ? g.reshapeLike(dx, x) : undefined, undefined, undefined];
+  const out: (string | undefined)[] = [c.needsGrad(0) ? g.reshapeLike(normInputGrad(g, xr, [2], stats, gxhat), x) : undefined, undefined, undefined];
+  const xhat = c.needsGrad(1) ? normalized(g, xr, stats) : '';
   if (perChannelAffine) {
     const axes = allButChannel(rank);
     if (c.needsGrad(1)) out[1] = g.reduceSum(g.op('Mul', [gy, g.reshapeLike(xhat, x)]), axes, false);
