@@ -85,9 +85,11 @@ export function registerWorld(program: Command): void {
     .option('--test-per-set <n>', 'images per test set: ind-test, near-OOD, far-OOD (default 500)')
     .option('--objectives <list>', `comma-separated guidance objectives (default all)`)
     .option('--describer <name>', 'clip-noun (the CLIP-noun describer over the world nouns), oracle (ground truth, labelled as such) or vlm (random-weight stand-in)', 'clip-noun')
+    .option('--projection-epochs <n>', "projection fine-tuning epochs (default 3, the paper's)")
+    .option('--label-epochs <n>', "label-feature fine-tuning epochs (default 5, the paper's)")
     .option('--dir <dir>', 'work folder (data, project; replaced)', path.join(os.tmpdir(), 'synood-world-bench'))
     .option('--out <dir>', 'also write world-bench.md (the tables) and world-bench.json (every figure) here')
-    .action(async (o: { quick?: boolean; seeds?: string; images?: string; testPerSet?: string; objectives?: string; describer: string; dir: string; out?: string }) => {
+    .action(async (o: { quick?: boolean; seeds?: string; images?: string; testPerSet?: string; objectives?: string; describer: string; projectionEpochs?: string; labelEpochs?: string; dir: string; out?: string }) => {
       const { runWorldBench, writeBenchOutputs, WORLD_DESCRIBERS } = loadWorld();
       if (!(WORLD_DESCRIBERS as readonly string[]).includes(o.describer)) throw new CliError(`--describer: unknown '${o.describer}' (known: ${WORLD_DESCRIBERS.join(', ')})`, EXIT.usage);
       const objectives = o.objectives?.split(',').map((s) => s.trim());
@@ -101,6 +103,8 @@ export function registerWorld(program: Command): void {
         testPerSet: positiveInt('--test-per-set', o.testPerSet),
         objectives: objectives as (typeof GUIDANCE_OBJECTIVES)[number][] | undefined,
         describer: o.describer as (typeof WORLD_DESCRIBERS)[number],
+        projectionEpochs: positiveInt('--projection-epochs', o.projectionEpochs),
+        labelEpochs: positiveInt('--label-epochs', o.labelEpochs),
         log: (line) => process.stdout.write(line + '\n'),
       });
       if (o.out) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OverlayOptions, Sharp, SharpOptions } from 'sharp';
@@ -64,11 +65,13 @@ export interface ContactSheetResult {
 
 /**
  * sharp, loaded on first use: the API process imports this module at start (services/export.ts), and sharp's native
- * library should not load there until a sheet is asked for. A bare-package import() works under tsx's CJS hook too,
- * where an import() of a .ts file does not.
+ * library should not load there until a sheet is asked for. Loaded with a lazy require (see sharpOf), which works under tsx's CJS hook and in the CLI bundle,
+ * where an import() does not.
  */
 async function sharpOf(input: Buffer | string | SharpOptions): Promise<Sharp> {
-  const { default: sharp } = await import('sharp');
+  // A lazy require, not import(): the CLI bundle runs in a vm.Script, where an import() of an external package throws
+  // "A dynamic import callback was not specified".
+  const sharp = createRequire(__filename)('sharp') as typeof import('sharp').default;
   // Two calls for sharp's two overloads (an input, or options that create one).
   return typeof input === 'string' || Buffer.isBuffer(input) ? sharp(input) : sharp(input);
 }

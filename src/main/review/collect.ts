@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -131,7 +132,8 @@ async function thumbBytes(root: string, thumbRel: string | null, fileRel: string
     }
   }
   try {
-    const sharp = (await import('sharp')).default;
+    // A lazy require, not import(): under the CLI bundle (a vm.Script) an import() of sharp throws.
+    const sharp = createRequire(__filename)('sharp') as typeof import('sharp').default;
     const bytes = await sharp(path.join(root, fileRel)).resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside' }).jpeg({ quality: 80 }).toBuffer();
     return { bytes, mime: 'image/jpeg' };
   } catch {
