@@ -57,6 +57,7 @@ describe('shard assignment', () => {
         energyTemperature: 1,
         vaeLatent: 'sample',
         resizeFilter: 'bilinear-antialias',
+        saveUnguided: true,
       },
     });
     // Every switch is written out as a flag, so a shard on another machine runs the same plan.
