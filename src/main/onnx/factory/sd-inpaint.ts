@@ -43,7 +43,8 @@ export const SD2_INPAINT_SCHEDULER = {
   trained_betas: null,
 };
 
-const MODEL_INDEX = {
+/** diffusers' model_index.json of an ONNX SD inpainting export. */
+export const SD_INPAINT_MODEL_INDEX = {
   _class_name: 'OnnxStableDiffusionInpaintPipeline',
   _diffusers_version: '0.8.0',
   feature_extractor: [null, null],
@@ -81,7 +82,7 @@ export function buildTinySdInpaint(opts: TinySdInpaintOptions = {}): TinySdInpai
   const vaeDecoder = buildVaeDecoder({ ...opts.vae, seed: seed + 3, imageSize });
   const vaeConfig = { _class_name: 'AutoencoderKL', latent_channels: 4, sample_size: imageSize, scaling_factor: VAE_SCALING_FACTOR, encoder_output: 'posterior mean' };
   const jsonFiles: Record<string, unknown> = {
-    'model_index.json': MODEL_INDEX,
+    'model_index.json': SD_INPAINT_MODEL_INDEX,
     'scheduler/scheduler_config.json': SD2_INPAINT_SCHEDULER,
     'unet/config.json': { _class_name: 'UNet2DConditionModel', in_channels: 9, out_channels: 4, sample_size: latentSize, cross_attention_dim: textWidth },
     'vae_encoder/config.json': vaeConfig,

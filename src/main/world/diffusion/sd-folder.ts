@@ -1,4 +1,4 @@
-import { SD2_INPAINT_SCHEDULER, VAE_SCALING_FACTOR } from '../../onnx/factory/sd-inpaint';
+import { SD2_INPAINT_SCHEDULER, SD_INPAINT_MODEL_INDEX, VAE_SCALING_FACTOR } from '../../onnx/factory/sd-inpaint';
 import { writeFolderFile, writeJsonFiles } from '../../onnx/factory/files';
 import type { ModelProto } from '../../onnx';
 import { worldTokenizerFiles } from '../clip/bpe-bridge';
@@ -12,19 +12,6 @@ import { buildWorldTextEncoder } from './text-states';
 /** Where `synood world train` puts the folder, under its --out dir. */
 export const SD_INPAINT_DIR = 'sd-inpaint';
 
-const MODEL_INDEX = {
-  _class_name: 'OnnxStableDiffusionInpaintPipeline',
-  _diffusers_version: '0.8.0',
-  feature_extractor: [null, null],
-  requires_safety_checker: false,
-  safety_checker: [null, null],
-  scheduler: ['diffusers', 'PNDMScheduler'],
-  text_encoder: ['diffusers', 'OnnxRuntimeModel'],
-  tokenizer: ['transformers', 'CLIPTokenizer'],
-  unet: ['diffusers', 'OnnxRuntimeModel'],
-  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
-  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-};
 
 /**
  * Writes the world's Stable-Diffusion-2-inpainting folder in the diffusers ONNX layout the pipeline loads: the trained
@@ -36,7 +23,7 @@ export function writeWorldSdInpaint(dir: string, unet: ModelProto, wordEmbedding
   const tok = worldTokenizerFiles('!');
   const vae = { _class_name: 'AutoencoderKL', latent_channels: 4, sample_size: WORLD_IMAGE_SIZE, scaling_factor: LATENT_SCALE, encoder_output: 'fixed linear latent map (src/main/world/latent-map.ts): 2×2 means, no posterior' };
   const json: Record<string, unknown> = {
-    'model_index.json': MODEL_INDEX,
+    'model_index.json': SD_INPAINT_MODEL_INDEX,
     'scheduler/scheduler_config.json': SD2_INPAINT_SCHEDULER,
     'unet/config.json': { _class_name: 'UNet2DConditionModel', in_channels: 9, out_channels: 4, sample_size: LATENT_SIDE, cross_attention_dim: CLIP_WORD_DIM },
     'vae_encoder/config.json': vae,
