@@ -60,21 +60,7 @@ export function buildTinyClip(opts: TinyClipOptions = {}): TinyClip {
     text_config: { model_type: 'clip_text_model', vocab_size: tok.vocabSize, max_position_embeddings: 77, bos_token_id: tok.bosId, eos_token_id: tok.eosId, pad_token_id: tok.padId, ...common },
     vision_config: { model_type: 'clip_vision_model', image_size: imageSize, patch_size: patchSize, num_channels: 3, ...common },
   };
-  const preprocessor = {
-    crop_size: { height: imageSize, width: imageSize },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    feature_extractor_type: 'CLIPFeatureExtractor',
-    image_mean: CLIP_IMAGE_MEAN,
-    image_std: CLIP_IMAGE_STD,
-    image_processor_type: 'CLIPImageProcessor',
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: imageSize },
-  };
+  const preprocessor = clipPreprocessorConfig(imageSize, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD);
   return { textModel, visionModel, jsonFiles: { 'config.json': config, 'preprocessor_config.json': preprocessor, ...tok.files } };
 }
 
@@ -95,4 +81,23 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip
     writeFolderFile(dir, 'onnx/vision_model_quantized.onnx', quantizeDynamicInt8(clip.visionModel), 'onnx');
   }
   return clip;
+}
+
+/** transformers.js' preprocessor_config.json of a CLIP export: resize the short edge, centre-crop, rescale, normalise. */
+export function clipPreprocessorConfig(imageSize: number, imageMean: readonly number[], imageStd: readonly number[]): Record<string, unknown> {
+  return {
+    crop_size: { height: imageSize, width: imageSize },
+    do_center_crop: true,
+    do_convert_rgb: true,
+    do_normalize: true,
+    do_rescale: true,
+    do_resize: true,
+    feature_extractor_type: 'CLIPFeatureExtractor',
+    image_mean: imageMean,
+    image_std: imageStd,
+    image_processor_type: 'CLIPImageProcessor',
+    resample: 3,
+    rescale_factor: 1 / 255,
+    size: { shortest_edge: imageSize },
+  };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { GraphBuilder, loadModel, tensorToArray, type ModelProto } from '../../onnx';
 import { writeFolderFile, writeJsonFiles } from '../../onnx/factory/files';
+import { clipPreprocessorConfig } from '../../onnx/factory/clip';
 import { WORLD_CLASSIFIER_MEAN, WORLD_CLASSIFIER_STD } from '../classifier/architecture';
 import { WORLD_IMAGE_SIZE } from '../scene';
 import { BRIDGE_FUNCTION_WORDS, bpeToWorldIds, worldTokenizerFiles } from './bpe-bridge';
@@ -132,21 +133,7 @@ export function pipelineFolderJson(): { jsonFiles: Record<string, unknown>; voca
     text_config: { model_type: 'clip_text_model', vocab_size: tok.vocabSize, max_position_embeddings: 77, bos_token_id: tok.bosId, eos_token_id: tok.eosId, pad_token_id: tok.padId, ...common },
     vision_config: { model_type: 'clip_vision_model', image_size: WORLD_IMAGE_SIZE, num_channels: 3, ...common },
   };
-  const preprocessor = {
-    crop_size: { height: WORLD_IMAGE_SIZE, width: WORLD_IMAGE_SIZE },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    feature_extractor_type: 'CLIPFeatureExtractor',
-    image_mean: WORLD_CLASSIFIER_MEAN,
-    image_std: WORLD_CLASSIFIER_STD,
-    image_processor_type: 'CLIPImageProcessor',
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: WORLD_IMAGE_SIZE },
-  };
+  const preprocessor = clipPreprocessorConfig(WORLD_IMAGE_SIZE, WORLD_CLASSIFIER_MEAN, WORLD_CLASSIFIER_STD);
   return { jsonFiles: { 'config.json': config, 'preprocessor_config.json': preprocessor, ...tok.files }, vocab };
 }
 
