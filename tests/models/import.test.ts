@@ -26,8 +26,8 @@ describe('importModel', () => {
     t = tmpDir();
     clip = path.join(t.dir, 'clip');
     writeTinyClip(clip);
-    // A repository usually carries other precisions too; the role never loads them.
-    fs.writeFileSync(path.join(clip, 'onnx/vision_model_fp16.onnx'), Buffer.alloc(1000));
+    // A repository may carry files the role never loads (here a precision transformers.js has no dtype for).
+    fs.writeFileSync(path.join(clip, 'onnx/vision_model_bf16.onnx'), Buffer.alloc(1000));
     fs.writeFileSync(path.join(clip, 'README.md'), '# tiny clip\n');
   });
   afterAll(() => t.cleanup());
@@ -64,7 +64,7 @@ describe('importModel', () => {
     expect(copied.record.path).toBe(dest);
     expect(copied.record.sha256).toBe(inPlace.record.sha256);
     expect(copied.record.provider).toBe('cpu');
-    expect(fs.existsSync(path.join(dest, 'onnx/vision_model_fp16.onnx'))).toBe(false);
+    expect(fs.existsSync(path.join(dest, 'onnx/vision_model_bf16.onnx'))).toBe(false);
     expect(sha256(path.join(dest, 'onnx/text_model.onnx'))).toBe(sha256(path.join(clip, 'onnx/text_model.onnx')));
     await expect(importModel({ role: 'clip', source: clip, copyTo: dest })).rejects.toThrow(/already exists/);
   });

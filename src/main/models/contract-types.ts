@@ -36,6 +36,12 @@ export interface OnnxRule {
   otherInputs: 'refused' | 'allowed';
   /** Exactly one input and one output (a classifier whose tensors may have any names). */
   single?: boolean;
+  /**
+   * transformers.js precision variants of `file` are accepted (`_fp16`, `_quantized`, `_q4`, …; dtype-variants.ts):
+   * at least one must be present, and every present one is checked. `file` stays the canonical name the
+   * cross-file checks use.
+   */
+  variants?: boolean;
 }
 
 export interface FileRule {

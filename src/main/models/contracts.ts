@@ -47,8 +47,8 @@ const clipSplit = (ctx: LayoutContext): Layout => ({
   description: 'transformers.js/Optimum CLIP with separate towers (onnx/text_model.onnx + onnx/vision_model.onnx)',
   files: clipFiles(ctx),
   onnx: [
-    { file: 'onnx/text_model.onnx', what: 'the CLIP text tower', inputs: [inputIds, attentionMask], outputs: [embeds('text_embeds')], otherInputs: 'refused' },
-    { file: 'onnx/vision_model.onnx', what: 'the CLIP image tower', inputs: [pixelValues], outputs: [embeds('image_embeds')], otherInputs: 'refused' },
+    { file: 'onnx/text_model.onnx', what: 'the CLIP text tower', inputs: [inputIds, attentionMask], outputs: [embeds('text_embeds')], otherInputs: 'refused', variants: true },
+    { file: 'onnx/vision_model.onnx', what: 'the CLIP image tower', inputs: [pixelValues], outputs: [embeds('image_embeds')], otherInputs: 'refused', variants: true },
   ],
   crossCheck: sameWidth({ file: 'onnx/text_model.onnx', tensor: 'text_embeds' }, { file: 'onnx/vision_model.onnx', tensor: 'image_embeds' }),
   signatureCheck: (onnx, c) => vocabFitsEmbedding(c, '', 'onnx/text_model.onnx', onnx),
@@ -65,6 +65,7 @@ const clipCombined = (ctx: LayoutContext): Layout => ({
       inputs: [inputIds, pixelValues, attentionMask],
       outputs: [embeds('logits_per_image'), embeds('text_embeds'), embeds('image_embeds')],
       otherInputs: 'refused',
+      variants: true,
     },
   ],
   crossCheck: sameWidth({ file: 'onnx/model.onnx', tensor: 'text_embeds' }, { file: 'onnx/model.onnx', tensor: 'image_embeds' }),

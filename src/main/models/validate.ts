@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, OnnxSignature, ValidationProblem } from './contract-types';
+import type { FileRule, Layout, LayoutContext, MatchedTensors, ModelRole, OnnxRule, OnnxSignature, ValidationProblem } from './contract-types';
+import { ONNX_DTYPES, presentVariants, variantFile, type OnnxDtype } from './dtype-variants';
 import { ROLE_CONTRACTS } from './contracts';
 import { checkExternalData, externalDataNeeds } from './external-data';
 import { readOnnxFile } from './read-onnx-file';
@@ -63,7 +64,7 @@ export function chooseLayout(layouts: Layout[], ctx: LayoutContext): Layout {
   let best = layouts[0]!;
   let bestCount = -1;
   for (const layout of layouts) {
-    const present = layout.onnx.filter((o) => ctx.exists(o.file)).length;
+    const present = layout.onnx.filter((o) => (o.variants ? presentVariants(o.file, ctx.exists).length > 0 : ctx.exists(o.file))).length;
     if (present === layout.onnx.length) return layout;
     if (present > bestCount) {
       best = layout;
@@ -193,45 +194,86 @@ export function validateModel(role: ModelRole, path: string): ValidationReport {
     if (r.file) report.files.push(r.file);
   }
 
+  // Each ONNX rule's present files: the file itself, or every transformers.js precision variant there is.
   const matched: MatchedTensors = {};
+  const filesOf = new Map<OnnxRule, { file: string; dtype: OnnxDtype }[]>();
   for (const rule of layout.onnx) {
-    const abs = join(root, rule.file);
-    if (!existsSync(abs)) {
+    const candidates = rule.variants ? presentVariants(rule.file, ctx.exists).map((dtype) => ({ file: variantFile(rule.file, dtype), dtype })) : [];
+    const present = rule.variants ? candidates : ctx.exists(rule.file) ? [{ file: rule.file, dtype: 'fp32' as OnnxDtype }] : [];
+    if (present.length === 0) {
+      const variants = rule.variants ? ` (nor any transformers.js precision variant of it: ${ONNX_DTYPES.filter((d) => d !== 'fp32').map((d) => variantFile(rule.file, d).split('/').pop()).join(', ')})` : '';
       problems.push({
         code: 'missing-file',
         file: rule.file,
         expected: rule.what,
         found: 'no file',
-        message: `${rule.file} is missing: ${rule.what} should be at ${abs}${alternativesHint(layouts, layout)}`,
+        message: `${rule.file} is missing${variants}: ${rule.what} should be at ${join(root, rule.file)}${alternativesHint(layouts, layout)}`,
       });
       continue;
     }
-    report.files.push(rule.file);
-    const notFile = notAFileProblem(root, rule.file, rule.what);
-    if (notFile) {
-      problems.push(notFile);
-      continue;
+    const checked: { file: string; dtype: OnnxDtype }[] = [];
+    for (const { file, dtype } of present) {
+      report.files.push(file);
+      const notFile = notAFileProblem(root, file, rule.what);
+      if (notFile) {
+        problems.push(notFile);
+        continue;
+      }
+      const read = readOnnxFile(join(root, file), file);
+      if ('problem' in read) {
+        problems.push(read.problem);
+        continue;
+      }
+      const sig = read.signature;
+      report.onnx[file] = sig;
+      matched[file] = {};
+      problems.push(...checkOnnxTensors({ ...rule, file }, sig.inputs, sig.outputs, matched[file]!));
+      problems.push(...checkExternalData(root, file, sig.externalData));
+      for (const need of externalDataNeeds(file, sig.externalData).keys()) if (!report.files.includes(need)) report.files.push(need);
+      checked.push({ file, dtype });
     }
-    const read = readOnnxFile(abs, rule.file);
-    if ('problem' in read) {
-      problems.push(read.problem);
-      continue;
-    }
-    const sig = read.signature;
-    report.onnx[rule.file] = sig;
-    matched[rule.file] = {};
-    problems.push(...checkOnnxTensors(rule, sig.inputs, sig.outputs, matched[rule.file]!));
-    problems.push(...checkExternalData(root, rule.file, sig.externalData));
-    for (const need of externalDataNeeds(rule.file, sig.externalData).keys()) if (!report.files.includes(need)) report.files.push(need);
+    filesOf.set(rule, checked);
   }
-  if (layout.crossCheck) problems.push(...layout.crossCheck(matched));
-  if (layout.signatureCheck) problems.push(...layout.signatureCheck(report.onnx, ctx));
+  // The cross-file checks name the canonical files; they run once per precision present, each variant standing in
+  // for its canonical file (a q4 decoder must keep its KV cache like the fp32 one), the preferred variant for parts
+  // that lack that precision. A problem found in several runs is reported once.
+  const dtypes = [...new Set([...filesOf.values()].flatMap((fs) => fs.map((f) => f.dtype)))];
+  const seen = new Set(problems.map((p) => p.message));
+  for (const dtype of dtypes.length > 0 ? dtypes : ['fp32' as OnnxDtype]) {
+    const viewMatched: MatchedTensors = { ...matched };
+    const viewOnnx: Record<string, OnnxSignature> = { ...report.onnx };
+    const standIns: [canonical: string, actual: string][] = [];
+    for (const [rule, fs] of filesOf) {
+      const stand = fs.find((f) => f.dtype === dtype) ?? fs[0];
+      if (!stand || stand.file === rule.file) continue;
+      standIns.push([rule.file, stand.file]);
+      if (matched[stand.file]) viewMatched[rule.file] = matched[stand.file]!;
+      if (report.onnx[stand.file]) viewOnnx[rule.file] = report.onnx[stand.file]!;
+    }
+    const found = [...(layout.crossCheck?.(viewMatched) ?? []), ...(layout.signatureCheck?.(viewOnnx, ctx) ?? [])];
+    for (const p of found) {
+      const named = namingStandIns(p, standIns);
+      if (seen.has(named.message)) continue;
+      seen.add(named.message);
+      problems.push(named);
+    }
+  }
 
   for (const [file, tensors] of Object.entries(matched)) {
     report.io[file] = Object.fromEntries(Object.entries(tensors).map(([canonical, t]) => [canonical, t.name]));
   }
   report.ok = problems.length === 0;
   return report;
+}
+
+/** A cross-file problem found while variants stood in for their canonical files names the variants instead. */
+function namingStandIns(p: ValidationProblem, standIns: [canonical: string, actual: string][]): ValidationProblem {
+  let { file, message } = p;
+  for (const [canonical, actual] of standIns) {
+    if (file === canonical) file = actual;
+    message = message.replaceAll(canonical, actual);
+  }
+  return { ...p, file, message };
 }
 
 /** validateModel, throwing ModelValidationError (carrying the report) when anything is wrong. */

@@ -41,7 +41,8 @@ const ENCODER_DECODER = new Set(['florence2']);
 /** Vision encoders transformers.js reads `image_features` from (gemma3n/4 run their own code paths). */
 const IMAGE_FEATURES_OUTPUT = (type: string) => !WITH_AUDIO.has(type);
 
-const F32 = ['float32'];
+// float16 too: transformers.js' fp16 and q4f16 variants take and give float16 (it converts its feeds).
+const F32 = ['float32', 'float16'];
 
 const VLM_FILES: FileRule[] = [
   { anyOf: ['config.json'], what: 'the model configuration', json: true },
@@ -60,6 +61,7 @@ function visionEncoder(type: string): OnnxRule {
     inputs: [pixelValues],
     outputs: IMAGE_FEATURES_OUTPUT(type) ? [{ names: ['image_features'], dtypes: F32, ranks: [2, 3] }] : [],
     otherInputs: 'allowed',
+    variants: true,
   };
 }
 
@@ -69,6 +71,7 @@ const embedTokens: OnnxRule = {
   inputs: [{ names: ['input_ids'], dtypes: ['int64'], ranks: [2] }],
   outputs: [{ names: ['inputs_embeds'], dtypes: F32, ranks: [3] }],
   otherInputs: 'allowed',
+  variants: true,
 };
 
 function decoder(encoderDecoder: boolean): OnnxRule {
@@ -79,6 +82,7 @@ function decoder(encoderDecoder: boolean): OnnxRule {
     inputs: encoderDecoder ? [] : [{ names: ['inputs_embeds'], dtypes: F32, ranks: [3] }],
     outputs: [{ names: ['logits'], dtypes: F32, ranks: [3] }],
     otherInputs: 'allowed',
+    variants: true,
   };
 }
 
@@ -88,9 +92,10 @@ const encoderModel: OnnxRule = {
   inputs: [{ names: ['inputs_embeds'], dtypes: F32, ranks: [3] }],
   outputs: [{ names: ['last_hidden_state'], dtypes: F32, ranks: [3] }],
   otherInputs: 'allowed',
+  variants: true,
 };
 
-const audioEncoder: OnnxRule = { file: 'onnx/audio_encoder.onnx', what: 'the audio encoder', inputs: [], outputs: [], otherInputs: 'allowed' };
+const audioEncoder: OnnxRule = { file: 'onnx/audio_encoder.onnx', what: 'the audio encoder', inputs: [], outputs: [], otherInputs: 'allowed', variants: true };
 
 function configProblems(type: unknown, config: Record<string, unknown> | undefined): ValidationProblem[] {
   if (!config) return [];
