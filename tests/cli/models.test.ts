@@ -37,6 +37,7 @@ describe('synood models', () => {
       wrongRole: ['models', 'validate', '--role', 'bert', good],
       offline: ['models', 'download', '--role', 'clip', 'someone/tiny-clip', '--dest', path.join(t.dir, 'dl')],
       importBroken: ['models', 'import', '--role', 'clip', broken, '-p', proj],
+      badDtype: ['models', 'download', '--role', 'vlm', 'someone/llava', '--dtype', 'decoder_model_merged=q3', '--dest', path.join(t.dir, 'dl-q3')],
     };
     const names = Object.keys(cases);
     const out = await pool(names, 3, (n) => cli(...cases[n]!));
@@ -72,6 +73,12 @@ describe('synood models', () => {
     expect(r('offline').stderr).toContain(`Cannot reach the Hugging Face hub at ${endpoint}`);
     expect(r('offline').stderr).toContain(`copy them into ${path.join(t.dir, 'dl')}`);
     expect(r('offline').stderr).toMatch(/onnx\/text_model\.onnx\s+->/);
+  });
+
+  it('refuses a precision transformers.js has no files for as a usage error, before touching the network or the disk', () => {
+    expect(r('badDtype').code).toBe(EXIT.usage);
+    expect(r('badDtype').stderr).toContain("'q3' (for decoder_model_merged) is not one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4");
+    expect(fs.existsSync(path.join(t.dir, 'dl-q3'))).toBe(false);
   });
 
   it('imports a folder into the project (copied) and lists it as the current clip model', async () => {

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ONNX_DTYPES, type OnnxDtype } from '../../main/models/dtype-variants';
+import type { HubDtype } from '../../main/models/hub';
 import type { ModelRow, ModelValidation } from '../../shared/api/routes/models';
 import { choice, jsonOption, projectDir, projectOption } from '../options';
 import { CliError, EXIT, note, printResult, progressLine } from '../output';
@@ -9,6 +11,22 @@ import { textTable } from '../table';
 
 const ROLES = ['clip', 'classifier', 'inpainting', 'vlm'] as const;
 const roleOption = (cmd: Command) => cmd.requiredOption('--role <role>', ROLES.join(' | '), choice(ROLES));
+
+const isDtype = (v: string): v is OnnxDtype => (ONNX_DTYPES as readonly string[]).includes(v);
+
+/** `--dtype q4`, or per transformers.js session: `--dtype decoder_model_merged=q4,vision_encoder=fp16`. */
+export function dtypeArg(v: string): HubDtype {
+  const spec = v.trim();
+  if (isDtype(spec)) return spec;
+  const perSession: Record<string, OnnxDtype> = {};
+  for (const part of spec.split(',')) {
+    const [name, dtype, extra] = part.split('=').map((x) => x.trim());
+    if (!name || dtype === undefined || extra !== undefined) throw new InvalidArgumentError(`'${part}' is neither a dtype (${ONNX_DTYPES.join(', ')}) nor <session>=<dtype>`);
+    if (!isDtype(dtype)) throw new InvalidArgumentError(`'${dtype}' (for ${name}) is not one of ${ONNX_DTYPES.join(', ')}`);
+    perSession[name] = dtype;
+  }
+  return perSession;
+}
 
 function modelsTable(rows: ModelRow[]): string {
   if (rows.length === 0) return 'no models registered (synood models import --role <role> <folder>)';
@@ -23,7 +41,7 @@ function validationText(v: ModelValidation): string {
   return `${v.root} is not a usable ${v.role} model (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}):\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`;
 }
 
-async function download(repo: string, o: { role: (typeof ROLES)[number]; revision?: string; dest?: string; project?: string; json?: boolean }): Promise<void> {
+async function download(repo: string, o: { role: (typeof ROLES)[number]; revision?: string; dtype?: HubDtype; dest?: string; project?: string; json?: boolean }): Promise<void> {
   const { downloadFromHub, HubHttpError } = loadModels();
   const dest = path.resolve(o.dest ?? (o.project ? path.join(projectDir(o), 'models', repo.split('/').pop()!) : repo.split('/').pop()!));
   const abort = new AbortController();
@@ -36,6 +54,7 @@ async function download(repo: string, o: { role: (typeof ROLES)[number]; revisio
       dest,
       role: o.role,
       ...(o.revision ? { revision: o.revision } : {}),
+      ...(o.dtype ? { dtype: o.dtype } : {}),
       signal: abort.signal,
       onProgress: (p) => progressLine('download', Math.round(p.bytes / 1e6), p.total === null ? Math.round(p.bytes / 1e6) : Math.round(p.total / 1e6), `MB  ${p.file}`),
     });
@@ -101,6 +120,7 @@ export function registerModels(program: Command): void {
         .description('download a model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN honoured; resumes partial files; offline it says what to copy where)')
         .argument('<repo>', 'owner/name')
         .option('--revision <rev>', 'branch, tag or commit (default: main)')
+        .option('--dtype <dtype>', `which precision of each ONNX file: ${ONNX_DTYPES.join(' | ')}, or per session, e.g. decoder_model_merged=q4,vision_encoder=fp16 (default: fp32 where listed, else the repository's best)`, dtypeArg)
         .option('--dest <dir>', "target folder (default: the project's models/<name>, or ./<name> without a project)")
         .option('-p, --project <dir>', 'also validate and register it in this project'),
     ),

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { LayoutContext, ModelRole } from './contract-types';
+import type { LayoutContext, ModelRole, OnnxRule } from './contract-types';
 import { ROLE_CONTRACTS } from './contracts';
 import { downloadFile, type DownloadedFile } from './download-file';
+import { presentVariants, variantFile, type OnnxDtype } from './dtype-variants';
 import { externalDataNeeds } from './external-data';
 import { HubCancelledError, HubOfflineError, type ManualFile } from './hub-errors';
 import { checkRepoId, hubEndpoint, hubToken, listRepoFiles, networkErrorCode, resolveUrl, type HubTarget, type RemoteFile } from './hub-http';
@@ -29,6 +30,12 @@ export interface HubDownloadOptions {
   dest: string;
   /** Download only what this role loads (its configuration files, one layout's ONNX files and their external data). */
   role?: ModelRole;
+  /**
+   * Which transformers.js precision of each variant-capable ONNX file to fetch (`onnx/decoder_model_merged_q4.onnx`
+   * for q4): one dtype for all, or per session name (`{ decoder_model_merged: 'q4', vision_encoder: 'fp16' }`).
+   * Default: full precision where the repository has it, else its preferred variant (a q4-only repository works).
+   */
+  dtype?: HubDtype;
   /** Exactly these files, skipping the repository listing (sizes and checksums then come from the download headers). */
   files?: string[];
   /** Default: HF_ENDPOINT, else https://huggingface.co. */
@@ -40,6 +47,26 @@ export interface HubDownloadOptions {
   /** Resumed attempts per file after a broken transfer; default 3. */
   retries?: number;
   retryDelayMs?: number;
+}
+
+/** One dtype for every ONNX file, or one per transformers.js session name (the file's base name without `.onnx`). */
+export type HubDtype = OnnxDtype | Partial<Record<string, OnnxDtype>>;
+
+/** The session name transformers.js keys per-file dtypes by: `onnx/decoder_model_merged.onnx` → `decoder_model_merged`. */
+export function sessionName(file: string): string {
+  return file.split('/').pop()!.replace(/\.onnx$/, '');
+}
+
+/** The listed file a rule's download takes, honouring the wanted dtype; an error naming the file and what is listed. */
+function remoteOnnxFile(rule: OnnxRule, byPath: Map<string, RemoteFile>, dtype: HubDtype | undefined, repo: string): RemoteFile | undefined {
+  if (!rule.variants) return byPath.get(rule.file);
+  const wanted = typeof dtype === 'string' ? dtype : dtype?.[sessionName(rule.file)];
+  const listed = presentVariants(rule.file, (rel) => byPath.has(rel));
+  if (wanted === undefined) return listed[0] === undefined ? undefined : byPath.get(variantFile(rule.file, listed[0]));
+  const remote = byPath.get(variantFile(rule.file, wanted));
+  if (remote) return remote;
+  const has = listed.map((d) => `${d} (${variantFile(rule.file, d)})`).join(', ') || 'none';
+  throw new Error(`${repo} has no ${wanted} variant of ${rule.file} (${variantFile(rule.file, wanted)} is not listed); it has: ${has}`);
 }
 
 export interface HubDownloadResult {
@@ -113,7 +140,7 @@ class Downloader {
 }
 
 /** Which of the listed files the role loads, fetching its configuration first (a VLM's config names its ONNX files). */
-async function fetchForRole(role: ModelRole, listing: RemoteFile[], d: Downloader, dest: string): Promise<void> {
+async function fetchForRole(role: ModelRole, listing: RemoteFile[], d: Downloader, dest: string, dtype: HubDtype | undefined, repo: string): Promise<void> {
   const byPath = new Map(listing.map((f) => [f.path, f]));
   await d.fetch(listing.filter((f) => !isWeightFile(f.path)));
   const ctx: LayoutContext = {
@@ -129,7 +156,7 @@ async function fetchForRole(role: ModelRole, listing: RemoteFile[], d: Downloade
   };
   const layout = chooseLayout(ROLE_CONTRACTS[role].layouts(ctx), ctx);
   // Files the layout wants but the repository lacks are left for validation to name.
-  const onnx = layout.onnx.map((r) => byPath.get(r.file)).filter((f): f is RemoteFile => f !== undefined);
+  const onnx = layout.onnx.map((r) => remoteOnnxFile(r, byPath, dtype, repo)).filter((f): f is RemoteFile => f !== undefined);
   await d.fetch(onnx);
   // External data is whatever the downloaded graphs reference, whatever its naming convention.
   const data = new Map<string, RemoteFile>();
@@ -169,7 +196,7 @@ export async function downloadFromHub(o: HubDownloadOptions): Promise<HubDownloa
   listing.forEach((f) => checkRepoPath(f.path));
 
   try {
-    if (o.role && !o.files) await fetchForRole(o.role, listing, d, dest);
+    if (o.role && !o.files) await fetchForRole(o.role, listing, d, dest, o.dtype, o.repo);
     else await d.fetch(listing);
   } catch (err) {
     if (networkErrorCode(err)) {
