@@ -46,7 +46,7 @@ function dequantize(model: ModelProto): { w: Float32Array; scales: Float32Array;
 
 function matmul(x: Float32Array, w: Float32Array, rows: number, K: number, N: number): Float32Array {
   const y = new Float32Array(rows * N);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) y[r * N + n] += x[r * K + k]! * w[k * N + n]!;
+  for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) y[r * N + n] = y[r * N + n]! + x[r * K + k]! * w[k * N + n]!;
   return y;
 }
 

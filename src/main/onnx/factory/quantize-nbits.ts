@@ -60,7 +60,15 @@ export function quantizeBlocks4(w: Float32Array, K: number, N: number, blockSize
   if (!symmetric) {
     const perColumn = Math.ceil(kBlocks / 2);
     out.zeroPoints = new Uint8Array(N * perColumn);
-    for (let n = 0; n < N; n++) for (let b = 0; b < kBlocks; b++) out.zeroPoints[n * perColumn + (b >> 1)] |= b & 1 ? zps[n * kBlocks + b]! << 4 : zps[n * kBlocks + b]!;
+    const packedZp = new Uint8Array(N * perColumn);
+    for (let n = 0; n < N; n++) {
+      for (let b = 0; b < kBlocks; b++) {
+        const zp = zps[n * kBlocks + b]!;
+        const byte = n * perColumn + (b >> 1);
+        packedZp[byte] = packedZp[byte]! | (b & 1 ? zp << 4 : zp);
+      }
+    }
+    out.zeroPoints = packedZp;
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { openRegisteredClip } from './job-clip';
 import { stageImage } from './job-image';
 import type { Describer } from './types';
 import { VlmDescriber } from './vlm-describer';
+import { dtypeLabel } from './vlm-precision';
 import { insertVersion, nextVersion } from '../../store/prompts';
 
 interface Loaded {
@@ -41,7 +42,8 @@ async function loadDescriber(db: Db, params: DescribeParams, textCache?: TextFea
   const vlm = params.nouns ? undefined : findModel(db, 'vlm');
   if (vlm) {
     const describer = await VlmDescriber.load(vlm.path);
-    return { describer, label: `vlm:${path.basename(vlm.path)}`, release: () => describer.release() };
+    // The label names the precision when it is not fp32, so a version written by a q4 model says so.
+    return { describer, label: `vlm:${path.basename(vlm.path)}${dtypeLabel(describer.dtypes)}`, release: () => describer.release() };
   }
   if (!findModel(db, 'clip')) {
     throw new Error('no vlm or clip model is registered in this project: import a VLM (or a CLIP model for the noun describer) first');

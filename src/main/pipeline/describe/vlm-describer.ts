@@ -2,9 +2,11 @@ import { AutoModelForImageTextToText, AutoProcessor, RawImage, type Tensor } fro
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitElements } from '../../../shared/api/routes/prompts';
+import { variantFile, type OnnxDtype } from '../../models/dtype-variants';
 import { parseElements } from './parse-elements';
 import { offlineModelPath } from './transformers-offline';
 import type { Describer, Description } from './types';
+import { chooseVlmDtypes, sessionPrecisionProblems, type VlmDtypeRequest } from './vlm-precision';
 
 /**
  * The question sent with each image. The official question was never published; this one asks for what the
@@ -24,6 +26,11 @@ export interface VlmDescriberOptions {
   /** `{question}` is replaced by the question; default: the folder's chat template, else LLaVA-1.5's format. */
   promptTemplate?: string;
   maxNewTokens?: number;
+  /**
+   * Which transformers.js precision to run (`onnx/<session>.onnx`, `_fp16`, `_q4`, …): one for all sessions or per
+   * session name. Default: per session, the first present of fp32, fp16, the 8-bit and the 4-bit variants.
+   */
+  dtype?: VlmDtypeRequest;
 }
 
 /** Processors whose call signature takes the image first (`processor(images, text)`); the rest take text first. */
@@ -35,26 +42,35 @@ type LoadedModel = Awaited<ReturnType<typeof AutoModelForImageTextToText.from_pr
 /**
  * Describes an image with an image-text-to-text model run by transformers.js from a local folder in the
  * usual transformers.js layout (config.json, processor/tokenizer files, onnx/vision_encoder.onnx,
- * onnx/embed_tokens.onnx, onnx/decoder_model_merged.onnx). Greedy decoding, so the answer is reproducible.
+ * onnx/embed_tokens.onnx, onnx/decoder_model_merged.onnx, or their precision variants). Greedy decoding, so the answer
+ * is reproducible. Float16 variants run as they are on the CPU provider: onnxruntime wraps the nodes it has no
+ * half-precision kernel for in Casts, so activations are rounded to float16 between nodes (the studio's own sessions
+ * widen float16 to float32 instead, onnx/session.ts; transformers.js loads the files itself).
  */
 export class VlmDescriber implements Describer {
   private constructor(
     private readonly processor: LoadedProcessor,
     private readonly model: LoadedModel,
     private readonly imageFirst: boolean,
-    private readonly opts: Required<Omit<VlmDescriberOptions, 'promptTemplate'>> & { promptTemplate: string | null },
+    private readonly opts: Required<Omit<VlmDescriberOptions, 'promptTemplate' | 'dtype'>> & { promptTemplate: string | null },
+    /** The precision each session runs at, by session name. */
+    readonly dtypes: Readonly<Record<string, OnnxDtype>>,
   ) {}
 
   static async load(modelDir: string, opts: VlmDescriberOptions = {}): Promise<VlmDescriber> {
     const dir = offlineModelPath(modelDir);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model_type?: string };
     const processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
-    const model = await AutoModelForImageTextToText.from_pretrained(dir, { local_files_only: true, dtype: 'fp32', device: 'cpu' });
-    return new VlmDescriber(processor, model, IMAGE_FIRST_MODEL_TYPES.has(config.model_type ?? ''), {
-      question: opts.question ?? DEFAULT_CONTEXT_QUESTION,
-      promptTemplate: opts.promptTemplate ?? null,
-      maxNewTokens: opts.maxNewTokens ?? 48,
-    });
+    const dtypes = chooseVlmDtypes(dir, opts.dtype);
+    const model = await AutoModelForImageTextToText.from_pretrained(dir, { local_files_only: true, dtype: dtypes, device: 'cpu' });
+    const files = Object.fromEntries(Object.entries(dtypes).map(([name, d]) => [name, variantFile(`onnx/${name}.onnx`, d)]));
+    const problems = sessionPrecisionProblems(model.sessions as Parameters<typeof sessionPrecisionProblems>[0], files);
+    if (problems.length > 0) {
+      await model.dispose();
+      throw new Error(`${dir}: these precisions cannot run together: ${problems.join('; ')}`);
+    }
+    const opt = { question: opts.question ?? DEFAULT_CONTEXT_QUESTION, promptTemplate: opts.promptTemplate ?? null, maxNewTokens: opts.maxNewTokens ?? 48 };
+    return new VlmDescriber(processor, model, IMAGE_FIRST_MODEL_TYPES.has(config.model_type ?? ''), opt, dtypes);
   }
 
   async describe(imagePath: string, className: string): Promise<Description> {

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { variantFile } from '../../../models/dtype-variants';
 import { saveModel } from '../../../onnx';
 import { buildDecoder, buildEmbedTokens, buildVisionEncoder, type TinyVlmShapes } from './graphs';
+import { tinyVlmVariant, type TinyVlmDtype } from './variants';
 import { wordTokenizerFiles } from './word-tokenizer';
 
 export interface TinyVlmOptions {
@@ -10,13 +12,18 @@ export interface TinyVlmOptions {
   heads?: number;
   imageSize?: number;
   patchSize?: number;
+  /**
+   * Which precisions of each ONNX file to write (default ['fp32']): `onnx/<session>.onnx`, `onnx/<session>_fp16.onnx`,
+   * `onnx/<session>_q4.onnx` (tiny-vlm/variants.ts). A folder may hold only some, as onnx-community repositories do.
+   */
+  dtypes?: readonly TinyVlmDtype[];
 }
 
 /**
  * Writes a tiny random LLaVA-architecture model in the transformers.js folder layout (config.json,
  * generation_config.json, preprocessor/processor configs, tokenizer files, onnx/vision_encoder.onnx,
  * onnx/embed_tokens.onnx, onnx/decoder_model_merged.onnx), so the VLM describer runs end to end offline.
- * Its answers are random words from its vocabulary. LLaVA is the simplest image-text-to-text layout
+ * Its answers are random words from its vocabulary. The same seed gives the same float32 weights in every precision. LLaVA is the simplest image-text-to-text layout
  * transformers.js loads: image features simply replace the expanded `<image>` tokens' embeddings.
  */
 export function writeTinyVlm(dir: string, opts: TinyVlmOptions = {}): void {
@@ -74,7 +81,8 @@ export function writeTinyVlm(dir: string, opts: TinyVlmOptions = {}): void {
     writeFileSync(join(dir, rel), data);
   };
   for (const [rel, content] of Object.entries(json)) write(rel, `${JSON.stringify(content, null, 2)}\n`);
-  write('onnx/vision_encoder.onnx', saveModel(buildVisionEncoder(shapes)));
-  write('onnx/embed_tokens.onnx', saveModel(buildEmbedTokens(shapes)));
-  write('onnx/decoder_model_merged.onnx', saveModel(buildDecoder(shapes)));
+  const sessions = { vision_encoder: buildVisionEncoder(shapes), embed_tokens: buildEmbedTokens(shapes), decoder_model_merged: buildDecoder(shapes) };
+  for (const dtype of opts.dtypes ?? ['fp32']) {
+    for (const [name, model] of Object.entries(sessions)) write(variantFile(`onnx/${name}.onnx`, dtype), saveModel(tinyVlmVariant(model, dtype)));
+  }
 }
