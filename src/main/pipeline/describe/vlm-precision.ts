@@ -14,14 +14,16 @@ export type VlmDtypeRequest = OnnxDtype | Partial<Record<string, OnnxDtype>>;
 /**
  * The precision each session of the folder runs at: the asked one (refused, naming the file, when that variant is not
  * there), else the first present in the CPU preference order (fp32, fp16, the 8-bit ones, then 4-bit). Sessions with no
- * variant at all are left out (transformers.js reports a missing required one by its file name).
+ * variant at all are left out (import refuses a folder missing a required one; transformers.js names the file).
  */
 export function chooseVlmDtypes(dir: string, request?: VlmDtypeRequest): Record<string, OnnxDtype> {
   const out: Record<string, OnnxDtype> = {};
   for (const name of VLM_SESSIONS) {
     const base = `onnx/${name}.onnx`;
-    const wanted = typeof request === 'string' ? request : request?.[name];
-    if (wanted === undefined && presentVariants(base, (rel) => existsSync(join(dir, rel))).length === 0) continue;
+    const named = typeof request === 'object' ? request[name] : undefined;
+    // A session this architecture does not have (no variant at all) is skipped unless the request names it.
+    if (named === undefined && presentVariants(base, (rel) => existsSync(join(dir, rel))).length === 0) continue;
+    const wanted = typeof request === 'string' ? request : named;
     out[name] = chooseVariant(dir, base, wanted).dtype;
   }
   return out;
