@@ -5,7 +5,7 @@ import { makeTensor, tensorDims, tensorToArray } from '../tensor';
 
 /**
  * 4-bit block quantization of a float weight W [K, N] in the layout of onnxruntime's contrib op
- * `com.microsoft.MatMulNBits` (docs/REAL-LAYOUTS.md, "Precision variants", cites the spec):
+ * `com.microsoft.MatMulNBits` (docs/REAL-LAYOUTS.md, LLaVA section, cites the spec):
  *   B      uint8 [N, k_blocks, block_size / 2]  column n's block b, two values per byte, the first in the low nibble
  *   scales float [N, k_blocks]
  *   zero_points uint8 [N, ceil(k_blocks / 2)]   packed the same way; absent when symmetric (the op then uses 8)
