@@ -75,10 +75,14 @@ describe('LLaVA-class VLM precision variants (fp16, q4) through import and the d
     expect(fs.readdirSync(path.join(dir, 'onnx')).sort()).toEqual(SESSIONS.map((s) => `${s}_fp16.onnx`).sort());
     const { record, report } = await importModel({ role: 'vlm', source: dir, provider: 'cpu' });
     expect(report.problems).toEqual([]);
-    const decoder = JSON.parse(record.signature_json).onnx['onnx/decoder_model_merged_fp16.onnx'] as { inputs: { name: string; dtype: string }[]; outputs: { name: string; dtype: string }[] };
+    type Io = { inputs: { name: string; dtype: string }[]; outputs: { name: string; dtype: string }[] };
+    const recorded = JSON.parse(record.signature_json).onnx as Record<string, Io>;
+    const [vision, embed, decoder] = SESSIONS.map((s) => recorded[`onnx/${s}_fp16.onnx`]!);
     const dtypeOf = (list: { name: string; dtype: string }[], name: string) => list.find((x) => x.name === name)?.dtype;
-    expect([dtypeOf(decoder.inputs, 'inputs_embeds'), dtypeOf(decoder.inputs, 'past_key_values.0.key'), dtypeOf(decoder.outputs, 'logits'), dtypeOf(decoder.outputs, 'present.0.value')]).toEqual(['float16', 'float16', 'float16', 'float16']);
-    expect([dtypeOf(decoder.inputs, 'attention_mask'), dtypeOf(decoder.inputs, 'position_ids')]).toEqual(['int64', 'int64']);
+    // pixel_values stays float32 (transformers.js feeds float32 pixels); what passes between the sessions is float16.
+    expect([dtypeOf(vision!.inputs, 'pixel_values'), dtypeOf(vision!.outputs, 'image_features'), dtypeOf(embed!.outputs, 'inputs_embeds')]).toEqual(['float32', 'float16', 'float16']);
+    expect([dtypeOf(decoder!.inputs, 'inputs_embeds'), dtypeOf(decoder!.inputs, 'past_key_values.0.key'), dtypeOf(decoder!.outputs, 'logits'), dtypeOf(decoder!.outputs, 'present.0.value')]).toEqual(['float16', 'float16', 'float16', 'float16']);
+    expect([dtypeOf(decoder!.inputs, 'attention_mask'), dtypeOf(decoder!.inputs, 'position_ids')]).toEqual(['int64', 'int64']);
 
     const { dtypes, answer } = await describeOnce(dir, image);
     expect(dtypes).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'fp16' });
