@@ -60,8 +60,8 @@ export class VlmDescriber implements Describer {
   static async load(modelDir: string, opts: VlmDescriberOptions = {}): Promise<VlmDescriber> {
     const dir = offlineModelPath(modelDir);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model_type?: string };
-    const processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
     const dtypes = chooseVlmDtypes(dir, opts.dtype);
+    const processor = await AutoProcessor.from_pretrained(dir, { local_files_only: true });
     const model = await AutoModelForImageTextToText.from_pretrained(dir, { local_files_only: true, dtype: dtypes, device: 'cpu' });
     const files = Object.fromEntries(Object.entries(dtypes).map(([name, d]) => [name, variantFile(`onnx/${name}.onnx`, d)]));
     const problems = sessionPrecisionProblems(model.sessions as Parameters<typeof sessionPrecisionProblems>[0], files);
