@@ -10,7 +10,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateModel } from '../../src/main/models';
-import { loadModel, TensorDataType } from '../../src/main/onnx';
+import * as ort from 'onnxruntime-node';
+import { hasFloat16, loadModel, runModel, TensorDataType } from '../../src/main/onnx';
+import { exportScorerOnnx } from '../../src/main/pipeline/evaluate/scorer-export';
 import { writeTinyClip, type SplitVariant } from '../../src/main/onnx/factory';
 import { writeFolderFile, writeJsonFiles } from '../../src/main/onnx/factory/files';
 import { toFloat16 } from '../../src/main/onnx/factory/to-float16';
@@ -40,6 +42,8 @@ interface StageRun {
   mineSha: string;
   mineImageRuns: number;
   scores: Map<string, number>;
+  /** ood_score of scorer.onnx (the evaluate stage's export: the stage's vision tower + a head) on fixed pixels. */
+  exported: { score: number; float16: boolean };
 }
 
 function rowCosines(a: Float32Array, b: Float32Array, d: number): number[] {
@@ -113,6 +117,11 @@ describe('CLIP precision variants through the describe and mine stages', () => {
           mineSha: mine.encoder.modelSha256,
         };
         const mineImageRuns = mine.encoder.runs.vision - before;
+        const scorer = exportScorerOnnx({ visionModel: mine.visionTower(), dim: describer.dim, classes: run.mineText.slice(0, 2 * describer.dim), negatives: run.mineText.slice(2 * describer.dim), ngroups: 1, temperature: 50 });
+        const side = TINY_CLIP.imageSize;
+        const pixels = Float32Array.from({ length: 3 * side * side }, (_, i) => Math.sin(i * 0.37));
+        const out = await runModel(scorer, { pixel_values: new ort.Tensor('float32', pixels, [1, 3, side, side]) });
+        const exported = { score: (out.ood_score!.data as Float32Array)[0]!, float16: hasFloat16(scorer) };
         const { jobId } = value<{ jobId: number }>(await p.studio.call('labels.mine', { candidateLimit: 200 }));
         const job = await jobDone(p.studio, jobId, 120_000);
         expect(job.state.status).toBe('completed');
@@ -120,7 +129,7 @@ describe('CLIP precision variants through the describe and mine stages', () => {
         expect(rows).toHaveLength(200);
         const scores = new Map(rows.map((r) => [`${r.word}/${r.pos}`, r.mining_score!]));
         for (const s of scores.values()) expect(Number.isFinite(s)).toBe(true);
-        return { ...run, mineImageRuns, scores };
+        return { ...run, mineImageRuns, scores, exported };
       } finally {
         await describer.release();
         await mine.encoder.release();
@@ -169,6 +178,12 @@ describe('CLIP precision variants through the describe and mine stages', () => {
     console.info(`fp16 vs fp32 mining scores: max |Δ| ${diff.toExponential(2)}`);
     expect(diff).toBeGreaterThan(0);
     expect(diff).toBeLessThan(2e-3); // measured 4.2e-4
+    // The evaluate stage's scorer.onnx holds the tower widened to float32, as the stages ran it.
+    expect(half.exported.float16).toBe(false);
+    console.info(`scorer.onnx ood_score fp16 ${half.exported.score} vs fp32 ${full.exported.score}`);
+    expect(full.exported.score).toBeGreaterThan(0.05); // not saturated: logits 2·cos (temperature 50)
+    expect(full.exported.score).toBeLessThan(0.95);
+    expect(Math.abs(half.exported.score - full.exported.score)).toBeLessThan(4e-4); // measured 3.9e-5
   }, 180_000);
 
   it('a folder with only q8 towers imports, describes one item and mines; q8 follows fp32 without being it', async () => {
@@ -197,6 +212,9 @@ describe('CLIP precision variants through the describe and mine stages', () => {
     console.info(`q8 vs fp32 mining scores: max |Δ| ${diff.toExponential(2)}`);
     expect(diff).toBeGreaterThan(0);
     expect(diff).toBeLessThan(0.06); // measured 3.3e-2: int8 weights move scores 80× more than fp16
+    console.info(`scorer.onnx ood_score q8 ${q8.exported.score} vs fp32 ${full.exported.score}`);
+    expect(q8.exported.score).not.toBe(full.exported.score);
+    expect(Math.abs(q8.exported.score - full.exported.score)).toBeLessThan(0.03); // measured 3.4e-3
   }, 180_000);
 
   it('a folder with fp32 and q8 runs fp32; its cache entries are fp32’s, apart from the q8-only folder’s', async () => {
@@ -210,6 +228,7 @@ describe('CLIP precision variants through the describe and mine stages', () => {
     expect(Array.from(both.mineText)).toEqual(Array.from(full.mineText));
     expect(Array.from(both.describeImages)).toEqual(Array.from(full.describeImages));
     expect([...both.scores]).toEqual([...full.scores]);
+    expect(both.exported.score).toBe(full.exported.score);
     // Image features: keyed by the fp32 vision file, so the fp32 folder's cached rows served it (no vision run) …
     expect(both.mineSha).toBe(full.mineSha);
     expect(both.mineImageRuns).toBe(0);
