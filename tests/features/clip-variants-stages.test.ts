@@ -244,6 +244,17 @@ describe('CLIP precision variants through the describe and mine stages', () => {
     expect(q8Key).not.toBe(fp32Key);
     expect([...modelsAfter].filter(([k, v]) => v.served > modelsBefore.get(k)!.served).map(([k]) => k)).toEqual([fp32Key]);
     for (const [k, v] of modelsAfter) expect(v.rows).toBe(modelsBefore.get(k)!.rows);
+    // A caller that asks for q8 in the two-precision folder gets the q8 file, keyed as the q8-only folder's.
+    const files = clipTowerFiles(folders.both, 'q8');
+    expect(files).toMatchObject({ layout: 'split', visionDtype: 'q8', textDtype: 'q8', vision: path.join(folders.both, 'onnx', 'vision_model_quantized.onnx') });
+    const asked = await createTransformersClipEncoder({ modelDir: folders.both, dtype: 'q8' });
+    try {
+      expect(asked.modelSha256).toBe(q8.describeSha);
+      expect(Array.from(await asked.encodeTexts(TEXTS))).toEqual(Array.from(q8.describeText));
+    } finally {
+      await asked.release();
+    }
+    expect(() => clipTowerFiles(folders.q8, 'fp32')).toThrow(/onnx\/vision_model\.onnx is not there \(present: q8\)/);
   }, 180_000);
 });
 
