@@ -6,6 +6,7 @@
 // describer, and a labels.mine job (openProjectClip: onnxruntime, fp16 widened on load) runs the text tower. The
 // fp32 folder is the reference; the per-user text-feature cache and the project's image-feature cache must keep the
 // precisions apart.
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { validateModel } from '../../src/main/models';
 import * as ort from 'onnxruntime-node';
 import { hasFloat16, loadModel, runModel, TensorDataType } from '../../src/main/onnx';
 import { exportScorerOnnx } from '../../src/main/pipeline/evaluate/scorer-export';
-import { writeTinyClip, type SplitVariant } from '../../src/main/onnx/factory';
+import { combineClipTowers, quantizeDynamicInt8, writeTinyClip, type SplitVariant } from '../../src/main/onnx/factory';
 import { writeFolderFile, writeJsonFiles } from '../../src/main/onnx/factory/files';
 import { toFloat16 } from '../../src/main/onnx/factory/to-float16';
 import { ClipNounDescriber, WordNetNouns } from '../../src/main/pipeline/describe';
@@ -297,5 +298,45 @@ describe('split fp16 towers with float16 IO (Optimum --fp16) through transformer
     show('fp16 (float16 IO) vs fp32', cos);
     for (const c of cos) expect(c).toBeGreaterThan(1 - 1e-4);
     expect(Array.from(h.rows[1]!)).not.toEqual(Array.from(f.rows[1]!));
+  });
+});
+
+// Optimum's single CLIPModel file in transformers.js' variant names: a folder with only onnx/model_quantized.onnx.
+describe('single-file CLIP with only its q8 variant (onnx/model_quantized.onnx)', () => {
+  let t: ReturnType<typeof tmpDir>;
+  beforeAll(() => {
+    t = tmpDir('synood-clip-single-q8-');
+  });
+  afterAll(() => t.cleanup());
+
+  it('imports, the stages pick the variant (each tower cut out of it), features follow the fp32 file', async () => {
+    const full = path.join(t.dir, 'fp32');
+    const q8 = path.join(t.dir, 'q8');
+    writeTinyClip(full, { ...TINY_CLIP, layout: 'single' });
+    const clip = writeTinyClip(q8, { ...TINY_CLIP, layout: 'single' });
+    fs.rmSync(path.join(q8, 'onnx', 'model.onnx'));
+    writeFolderFile(q8, 'onnx/model_quantized.onnx', quantizeDynamicInt8(combineClipTowers(clip.textModel, clip.visionModel)), 'onnx');
+    const report = validateModel('clip', q8);
+    expect(report.problems).toEqual([]);
+    expect(report.layout).toBe('clip-combined');
+    expect(clipTowerFiles(q8)).toEqual({ layout: 'single', model: path.join(q8, 'onnx', 'model_quantized.onnx'), dtype: 'q8' });
+    const image = path.join(t.dir, 'img.png');
+    await writeImage(image, 8, 24);
+    const features = async (dir: string) => {
+      const files = clipTowerFiles(dir);
+      if (files.layout !== 'single') throw new Error('single file expected');
+      const e = await createOnnxClipEncoder({ combinedModelPath: files.model, tokenizerDir: dir, imageSize: TINY_CLIP.imageSize });
+      try {
+        return { dim: e.dim, sha: e.modelSha256, text: await e.encodeTexts(TEXTS), image: await e.encodeImages([image]) };
+      } finally {
+        await e.release();
+      }
+    };
+    const [a, b] = [await features(q8), await features(full)];
+    const cos = [...rowCosines(a.text, b.text, b.dim), ...rowCosines(a.image, b.image, b.dim)];
+    show('single-file q8 vs fp32', cos);
+    for (const c of cos) expect(c).toBeGreaterThan(0.998);
+    expect(Array.from(a.text)).not.toEqual(Array.from(b.text));
+    expect(a.sha).not.toBe(b.sha);
   });
 });
