@@ -259,16 +259,17 @@ describe('CLIP precision variants through the describe and mine stages', () => {
   }, 180_000);
 });
 
-// Optimum's `--fp16` keeps no float32 IO (float16 pixel_values and embeddings); import accepts such split towers too,
-// so transformers.js must be fed float16 pixels and its float16 embeddings read as float32.
-describe('split fp16 towers with float16 IO (Optimum --fp16) through transformers.js and onnxruntime', () => {
+// Other exporters' variants, through the encoders the stages open.
+describe('other CLIP variant layouts through the stage encoders', () => {
   let t: ReturnType<typeof tmpDir>;
   beforeAll(() => {
-    t = tmpDir('synood-clip-fp16-io-');
+    t = tmpDir('synood-clip-variant-layouts-');
   });
   afterAll(() => t.cleanup());
 
-  it('both encoders give the fp32 towers’ features within float16 rounding', async () => {
+  // Optimum's `--fp16` keeps no float32 IO (float16 pixel_values and embeddings); import accepts such split towers
+  // too, so transformers.js must be fed float16 pixels and its float16 embeddings read as float32.
+  it('split fp16 towers with float16 IO (Optimum --fp16): both encoders give the fp32 towers’ features within float16 rounding', async () => {
     const full = path.join(t.dir, 'fp32');
     const half = path.join(t.dir, 'fp16-io');
     const clip = writeTinyClip(full, TINY_CLIP);
@@ -299,19 +300,11 @@ describe('split fp16 towers with float16 IO (Optimum --fp16) through transformer
     for (const c of cos) expect(c).toBeGreaterThan(1 - 1e-4);
     expect(Array.from(h.rows[1]!)).not.toEqual(Array.from(f.rows[1]!));
   });
-});
 
-// Optimum's single CLIPModel file in transformers.js' variant names: a folder with only onnx/model_quantized.onnx.
-describe('single-file CLIP with only its q8 variant (onnx/model_quantized.onnx)', () => {
-  let t: ReturnType<typeof tmpDir>;
-  beforeAll(() => {
-    t = tmpDir('synood-clip-single-q8-');
-  });
-  afterAll(() => t.cleanup());
-
-  it('imports, the stages pick the variant (each tower cut out of it), features follow the fp32 file', async () => {
-    const full = path.join(t.dir, 'fp32');
-    const q8 = path.join(t.dir, 'q8');
+  // Optimum's single CLIPModel file in transformers.js' variant names: a folder with only onnx/model_quantized.onnx.
+  it('single file with only onnx/model_quantized.onnx: imports, the stages pick the variant (each tower cut out of it), features follow the fp32 file', async () => {
+    const full = path.join(t.dir, 'single-fp32');
+    const q8 = path.join(t.dir, 'single-q8');
     writeTinyClip(full, { ...TINY_CLIP, layout: 'single' });
     const clip = writeTinyClip(q8, { ...TINY_CLIP, layout: 'single' });
     fs.rmSync(path.join(q8, 'onnx', 'model.onnx'));
