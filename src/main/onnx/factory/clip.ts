@@ -6,6 +6,7 @@ import { writeFolderFile, writeJsonFiles } from './files';
 import { quantizeDynamicInt8 } from './quantize';
 import { combineClipTowers } from './clip-combined';
 import { toFloat16 } from './to-float16';
+import { toFloat16KeepIo } from './to-float16-keep-io';
 
 export interface TinyClipOptions {
   seed?: number;
@@ -25,7 +26,21 @@ export interface TinyClipOptions {
   layout?: 'split' | 'single';
   /** 'fp16': the single file converted as Optimum's --fp16 does (float16 weights, inputs and outputs). */
   precision?: 'fp32' | 'fp16';
+  /**
+   * Split layout: the precisions of each tower to write, by transformers.js' file names (default fp32, plus q8 with
+   * `quantized`): 'fp16' → onnx/*_model_fp16.onnx as transformers.js converts it (float32 IO, `toFloat16KeepIo`),
+   * 'q8' → onnx/*_model_quantized.onnx. A list without 'fp32' leaves only the variants, as some repositories ship.
+   */
+  variants?: SplitVariant[];
 }
+
+export type SplitVariant = 'fp32' | 'fp16' | 'q8';
+
+const SPLIT_VARIANT: Record<SplitVariant, { suffix: string; convert: (m: ModelProto) => ModelProto }> = {
+  fp32: { suffix: '', convert: (m) => m },
+  fp16: { suffix: '_fp16', convert: toFloat16KeepIo },
+  q8: { suffix: '_quantized', convert: quantizeDynamicInt8 },
+};
 
 export interface TinyClip {
   textModel: ModelProto;
@@ -64,7 +79,7 @@ export function buildTinyClip(opts: TinyClipOptions = {}): TinyClip {
   return { textModel, visionModel, jsonFiles: { 'config.json': config, 'preprocessor_config.json': preprocessor, ...tok.files } };
 }
 
-/** Writes the folder: config.json, tokenizer files, preprocessor_config.json, onnx/text_model.onnx, onnx/vision_model.onnx. */
+/** Writes the folder: config.json, tokenizer files, preprocessor_config.json, onnx/text_model.onnx, onnx/vision_model.onnx (or their `variants`). */
 export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip {
   const single = opts.layout === 'single';
   const clip = buildTinyClip(single ? { ...opts, attentionMask: true } : opts);
@@ -74,11 +89,10 @@ export function writeTinyClip(dir: string, opts: TinyClipOptions = {}): TinyClip
     writeFolderFile(dir, 'onnx/model.onnx', opts.precision === 'fp16' ? toFloat16(combined) : combined, 'onnx');
     return clip;
   }
-  writeFolderFile(dir, 'onnx/text_model.onnx', clip.textModel, 'onnx');
-  writeFolderFile(dir, 'onnx/vision_model.onnx', clip.visionModel, 'onnx');
-  if (opts.quantized) {
-    writeFolderFile(dir, 'onnx/text_model_quantized.onnx', quantizeDynamicInt8(clip.textModel), 'onnx');
-    writeFolderFile(dir, 'onnx/vision_model_quantized.onnx', quantizeDynamicInt8(clip.visionModel), 'onnx');
+  for (const variant of opts.variants ?? (opts.quantized ? ['fp32', 'q8'] : ['fp32'])) {
+    const { suffix, convert } = SPLIT_VARIANT[variant];
+    writeFolderFile(dir, `onnx/text_model${suffix}.onnx`, convert(clip.textModel), 'onnx');
+    writeFolderFile(dir, `onnx/vision_model${suffix}.onnx`, convert(clip.visionModel), 'onnx');
   }
   return clip;
 }

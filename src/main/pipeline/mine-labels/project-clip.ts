@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { extractOutputs, loadModel, type ModelProto } from '../../onnx';
+import { extractOutputs, loadModel, toFloat32, type ModelProto } from '../../onnx';
 import { join } from 'node:path';
 import { ItemError } from '../../jobs/handler';
 import type { OpenProject } from '../../project/project';
@@ -13,7 +13,10 @@ export const OOD_PREPROCESSING: ClipPreprocessing = 'neglabel';
 export interface ProjectClip {
   encoder: ClipEncoder;
   model: RegisteredModel;
-  /** The vision tower for the scorer export: its file, or the tower cut out of the single CLIPModel file. */
+  /**
+   * The vision tower for the scorer export: its file, or the tower cut out of the single CLIPModel file; a float16
+   * tower widened to float32 (as the stages ran it), so scorer.onnx takes float32 pixels and its head reads float32.
+   */
   visionTower(): string | ModelProto;
 }
 
@@ -23,7 +26,8 @@ function readJsonIfPresent(file: string): unknown {
 
 /**
  * The project's newest CLIP model as an encoder, its image features cached in the project database. Either layout
- * runs: the split towers, or the single CLIPModel file with each tower cut out of it.
+ * runs: the split towers, or the single CLIPModel file with each tower cut out of it, each in the precision the CPU
+ * prefers among those present (clipTowerFiles: fp32, then fp16 widened on load, then q8, …).
  */
 export async function openProjectClip(project: OpenProject, opts: { batchSize?: number; textCache?: TextFeatureCache } = {}): Promise<ProjectClip> {
   const model = requireModel(project.db, 'clip');
@@ -46,6 +50,9 @@ export async function openProjectClip(project: OpenProject, opts: { batchSize?: 
     // float32: the OOD stages' scores from cached features equal a fresh computation's exactly.
     textCache: opts.textCache && { cache: opts.textCache, precision: 'float32' },
   });
-  const visionTower = () => (files.layout === 'split' ? files.vision : extractOutputs(loadModel(files.model), ['image_embeds']));
+  const visionTower = () => {
+    if (files.layout === 'split' && files.visionDtype === 'fp32') return files.vision;
+    return toFloat32(files.layout === 'split' ? loadModel(files.vision) : extractOutputs(loadModel(files.model), ['image_embeds']));
+  };
   return { encoder, model, visionTower };
 }
