@@ -143,6 +143,13 @@ describe('LLaVA-class VLM precision variants (fp16, q4) through import and the d
     expectVocabularyWords(mixed.answer.rawAnswer, 10);
     // fp16 image features cannot be copied into fp32 embeddings (transformers.js copies the raw values).
     await expect(VlmDescriber.load(dir, { dtype: { vision_encoder: 'fp16' } })).rejects.toThrow(/onnx\/vision_encoder_fp16\.onnx gives float16 image_features but onnx\/embed_tokens\.onnx gives float32 inputs_embeds/);
+    // A folder whose decoder is there only in fp16 runs every session in fp16 by default, not fp32 vision into it.
+    const partly = folder('fp16-decoder-only');
+    writeTinyVlm(partly, { seed: SEED, dtypes: ['fp32', 'fp16'] });
+    fs.rmSync(path.join(partly, 'onnx/decoder_model_merged.onnx'));
+    const shared = await describeOnce(partly, image);
+    expect(shared.dtypes).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'fp16' });
+    expect(shared.answer).toEqual(reference.answer);
     await expect(VlmDescriber.load(folder('fp16-only'), { dtype: 'q4' })).rejects.toThrow(/onnx\/vision_encoder_q4\.onnx is not there \(present: fp16\)/);
   });
 });

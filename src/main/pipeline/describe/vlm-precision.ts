@@ -13,20 +13,33 @@ export type VlmDtypeRequest = OnnxDtype | Partial<Record<string, OnnxDtype>>;
 
 /**
  * The precision each session of the folder runs at: the asked one (refused, naming the file, when that variant is not
- * there), else the first present in the CPU preference order (fp32, fp16, the 8-bit ones, then 4-bit). Sessions with no
+ * there), else the most preferred precision all sessions share, else per session the first present in the CPU
+ * preference order (fp32, fp16, the 8-bit ones, then 4-bit). Sessions with no
  * variant at all are left out (import refuses a folder missing a required one; transformers.js names the file).
  */
 export function chooseVlmDtypes(dir: string, request?: VlmDtypeRequest): Record<string, OnnxDtype> {
+  const common = request === undefined ? commonDtype(dir) : undefined;
   const out: Record<string, OnnxDtype> = {};
   for (const name of VLM_SESSIONS) {
     const base = `onnx/${name}.onnx`;
     const named = typeof request === 'object' ? request[name] : undefined;
     // A session this architecture does not have (no variant at all) is skipped unless the request names it.
     if (named === undefined && presentVariants(base, (rel) => existsSync(join(dir, rel))).length === 0) continue;
-    const wanted = typeof request === 'string' ? request : named;
+    const wanted = typeof request === 'string' ? request : (named ?? common);
     out[name] = chooseVariant(dir, base, wanted).dtype;
   }
   return out;
+}
+
+/**
+ * The most preferred precision every session of the folder has, if any: a folder holding fp32 vision files but only
+ * fp16 decoders runs all-fp16 by default rather than mixing precisions transformers.js cannot pass between sessions.
+ */
+function commonDtype(dir: string): OnnxDtype | undefined {
+  const exists = (rel: string) => existsSync(join(dir, rel));
+  const perSession = VLM_SESSIONS.map((name) => presentVariants(`onnx/${name}.onnx`, exists)).filter((p) => p.length > 0);
+  if (perSession.length === 0) return undefined;
+  return perSession[0]!.find((d) => perSession.every((p) => p.includes(d)));
 }
 
 /** `vlm:<folder>` gains the precisions when any is not fp32: `:q4`, or `:vision_encoder=fp16,decoder_model_merged=q4`. */
