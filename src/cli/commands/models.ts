@@ -14,7 +14,7 @@ const roleOption = (cmd: Command) => cmd.requiredOption('--role <role>', ROLES.j
 
 const isDtype = (v: string): v is OnnxDtype => (ONNX_DTYPES as readonly string[]).includes(v);
 
-/** `--dtype q4`, or per transformers.js session: `--dtype decoder_model_merged=q4,vision_encoder=fp16`. */
+/** `--dtype q4`, or per transformers.js session: `--dtype decoder_model_merged=q4,embed_tokens=q4`. */
 export function dtypeArg(v: string): HubDtype {
   const spec = v.trim();
   if (isDtype(spec)) return spec;
@@ -120,7 +120,7 @@ export function registerModels(program: Command): void {
         .description('download a model from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN honoured; resumes partial files; offline it says what to copy where)')
         .argument('<repo>', 'owner/name')
         .option('--revision <rev>', 'branch, tag or commit (default: main)')
-        .option('--dtype <dtype>', `which precision of each ONNX file: ${ONNX_DTYPES.join(' | ')}, or per session, e.g. decoder_model_merged=q4,vision_encoder=fp16 (default: fp32 where listed, else the repository's best)`, dtypeArg)
+        .option('--dtype <dtype>', `which precision of each ONNX file: ${ONNX_DTYPES.join(' | ')}, or per session, e.g. decoder_model_merged=q4,embed_tokens=q4 (default: fp32 where listed, else the repository's best)`, dtypeArg)
         .option('--dest <dir>', "target folder (default: the project's models/<name>, or ./<name> without a project)")
         .option('-p, --project <dir>', 'also validate and register it in this project'),
     ),
