@@ -63,7 +63,7 @@ export async function guidanceStep(decoderPath: string, classifierPath: string, 
 }
 
 /** Moves every initializer's bytes into `<model>_data` beside the model (a >2 GB model cannot be one protobuf). */
-function externalise(model: ModelProto, modelPath: string): void {
+export function externalise(model: ModelProto, modelPath: string): void {
   const dataName = `${basename(modelPath)}_data`;
   const fd = openSync(`${modelPath}_data`, 'w');
   let offset = 0;
