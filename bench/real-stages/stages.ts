@@ -26,9 +26,8 @@ import { describeHandler } from '../../src/main/pipeline/describe/job';
 import { WordNetNouns } from '../../src/main/pipeline/describe';
 import { mineLabelsHandler } from '../../src/main/pipeline/mine-labels/job';
 import { generateCandidate, loadGuidanceClassifier, loadInpaintModels, releaseGuidance } from '../../src/main/pipeline/generate';
-import { GuidanceRunner } from '../../src/main/pipeline/generate/guidance/guidance-runner';
 import { Rng } from '../../src/main/onnx/factory';
-import { peakRssOfThisProcessMb } from '../real-shape-parts';
+import { officialGuidanceRunner, peakRssOfThisProcessMb } from '../real-shape-parts';
 
 export interface StageResult {
   importMs: number;
@@ -168,14 +167,7 @@ export async function resnetStage(classifierFile: string, decoderFile: string, w
     let buildMs = 0;
     const [grad, stageMs] = await timed(async () => {
       const t0 = performance.now();
-      const classifier = loadGuidanceClassifier(cls.path);
-      const runner = await GuidanceRunner.create(decoderFile, classifier, {
-        numClasses: classifier.numClasses ?? 1000,
-        latentDims: [1, 4, latent, latent],
-        height: 8 * latent,
-        width: 8 * latent,
-        objective: 'official',
-      }, { providers: ['cpu'] });
+      const runner = await officialGuidanceRunner(decoderFile, cls.path, latent, { providers: ['cpu'] });
       buildMs = performance.now() - t0;
       try {
         return await runner.gradient(new Rng(1).normalArray(4 * latent * latent, 1));
