@@ -26,6 +26,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return performance.now() - t0;
 }
 
+/** The app's guidance graph at a latent side: the decoder at 8× that, the classifier, the official loss, batch 1. */
+export function officialGuidanceRunner(decoderPath: string, classifierPath: string, latent: number, sessionOpts: { providers?: ProviderName[]; intraOpNumThreads?: number }): Promise<GuidanceRunner> {
+  const classifier = loadGuidanceClassifier(classifierPath);
+  const spec = { numClasses: classifier.numClasses ?? 1000, latentDims: [1, 4, latent, latent], height: 8 * latent, width: 8 * latent, objective: 'official' as const };
+  return GuidanceRunner.create(decoderPath, classifier, spec, sessionOpts);
+}
+
 export interface GuidanceStepResult {
   provider: string;
   buildMs: number;
@@ -41,14 +48,7 @@ export interface GuidanceStepResult {
  */
 export async function guidanceStep(decoderPath: string, classifierPath: string, latent: number, reps: number, provider: ProviderName, threads: number): Promise<GuidanceStepResult> {
   const t0 = performance.now();
-  const classifier = loadGuidanceClassifier(classifierPath);
-  const runner = await GuidanceRunner.create(decoderPath, classifier, {
-    numClasses: classifier.numClasses ?? 1000,
-    latentDims: [1, 4, latent, latent],
-    height: 8 * latent,
-    width: 8 * latent,
-    objective: 'official',
-  }, { providers: [provider], intraOpNumThreads: threads });
+  const runner = await officialGuidanceRunner(decoderPath, classifierPath, latent, { providers: [provider], intraOpNumThreads: threads });
   const buildMs = performance.now() - t0;
   const u = new Rng(1).normalArray(4 * latent * latent, 1);
   await runner.gradient(u);
@@ -63,7 +63,7 @@ export async function guidanceStep(decoderPath: string, classifierPath: string, 
 }
 
 /** Moves every initializer's bytes into `<model>_data` beside the model (a >2 GB model cannot be one protobuf). */
-function externalise(model: ModelProto, modelPath: string): void {
+export function externalise(model: ModelProto, modelPath: string): void {
   const dataName = `${basename(modelPath)}_data`;
   const fd = openSync(`${modelPath}_data`, 'w');
   let offset = 0;
