@@ -12,12 +12,15 @@
  * Flags: --only clip,sd,resnet (clip = clip-split,clip-single) · --nouns N (the describer's vocabulary cut to
  * WordNet's first N nouns; default all ~118k) · --steps N (scheduler steps of the candidate, default 3) ·
  * --guidance-steps M (gradient steps, default 1) · --no-reference · --reduced-only (a quick check of the bench) · --regenerate · --cache DIR (default
- * ~/.cache/synood-bench/real-stages) · --force (run a layout even when MemAvailable is below its estimate).
+ * ~/.cache/synood-bench/real-stages) · --force (run a layout even when MemAvailable is below its estimate) ·
+ * --memory low|fast (the inpainting sessions' memory mode, passed to the children as SYNOOD_MEMORY; default: the
+ * studio's own choice by this machine's RAM, generate/memory-mode.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inpaintMemoryMode } from '../src/main/pipeline/generate/memory-mode';
 import { writeClipFolder, writeResnet, writeSdFolder, type Preset } from './real-stages/layouts';
 import { clipStage, resnetStage, sdStage, type StageResult } from './real-stages/stages';
 
@@ -27,6 +30,8 @@ type Layout = (typeof LAYOUTS)[number];
 const CACHE_VERSION = 'v1';
 /** Peak RSS (GB) of each real-size child as measured (docs/REAL-LAYOUTS.md): below this much MemAvailable it is not run. */
 const NEEDS_GB: Record<Layout, number> = { 'clip-split': 2, 'clip-single': 3, sd: 17, resnet: 9 };
+/** The SD candidate's peak in the inpainting sessions' low-memory mode (measured 12.7 GB). */
+const SD_LOW_MEMORY_NEEDS_GB = 13;
 
 interface Settings {
   only: Layout[];
@@ -37,6 +42,7 @@ interface Settings {
   regenerate: boolean;
   force: boolean;
   cache: string;
+  memory?: 'low' | 'fast';
 }
 
 function flag(name: string): string | undefined {
@@ -64,7 +70,14 @@ function settings(): Settings {
     regenerate: process.argv.includes('--regenerate'),
     force: process.argv.includes('--force'),
     cache: flag('--cache') ?? join(homedir(), '.cache', 'synood-bench', 'real-stages'),
+    memory: memoryFlag(),
   };
+}
+
+function memoryFlag(): 'low' | 'fast' | undefined {
+  const raw = flag('--memory');
+  if (raw === undefined || raw === 'low' || raw === 'fast') return raw;
+  throw new Error(`--memory must be "low" or "fast", got "${raw}"`);
 }
 
 /** Runs this file again as `--child <part> <json args>`; stderr passes through, the last stdout line is the JSON answer. */
@@ -110,8 +123,9 @@ interface Row {
 
 function runLayout(s: Settings, layout: Layout, preset: Preset): Row {
   const real = preset === 'real';
-  if (real && !s.force && memAvailableGb() < NEEDS_GB[layout]) {
-    return { layout, preset, why: `not run: needs ~${NEEDS_GB[layout]} GB, MemAvailable ${memAvailableGb().toFixed(1)} GB (--force to try)` };
+  const needs = layout === 'sd' && (s.memory ?? inpaintMemoryMode()) === 'low' ? SD_LOW_MEMORY_NEEDS_GB : NEEDS_GB[layout];
+  if (real && !s.force && memAvailableGb() < needs) {
+    return { layout, preset, why: `not run: needs ~${needs} GB, MemAvailable ${memAvailableGb().toFixed(1)} GB (--force to try)` };
   }
   const folder = generated(s, layout, preset);
   if ('why' in folder) return { layout, preset, why: folder.why };
@@ -143,7 +157,9 @@ function describeRow(r: Row): string {
 
 function main(): void {
   const s = settings();
-  console.log(`real-stages bench: ${s.only.join(', ')}; describe nouns ${s.nouns === 0 ? 'all (WordNet)' : `first ${s.nouns} of WordNet`}; candidate steps ${s.steps}, guidance steps ${s.guidanceSteps}; cache ${s.cache}`);
+  // The children inherit this process's environment; the inpainting loader reads the mode from it.
+  if (s.memory) process.env.SYNOOD_MEMORY = s.memory;
+  console.log(`real-stages bench: ${s.only.join(', ')}; describe nouns ${s.nouns === 0 ? 'all (WordNet)' : `first ${s.nouns} of WordNet`}; candidate steps ${s.steps}, guidance steps ${s.guidanceSteps}; inpainting memory ${s.memory ?? 'by RAM'}; cache ${s.cache}`);
   console.log('children run one at a time; timings are wall clock on a possibly shared machine');
   const rows: Row[] = [];
   for (const layout of s.only) {
@@ -153,7 +169,7 @@ function main(): void {
       rows.push(row);
     }
   }
-  const result: string[] = [`nouns=${s.nouns === 0 ? 'all' : s.nouns}`, `steps=${s.steps}`, `guidance_steps=${s.guidanceSteps}`];
+  const result: string[] = [`nouns=${s.nouns === 0 ? 'all' : s.nouns}`, `steps=${s.steps}`, `guidance_steps=${s.guidanceSteps}`, `memory=${s.memory ?? 'by_ram'}`];
   for (const layout of s.only) {
     const real = rows.find((r) => r.layout === layout && r.preset === 'real');
     const reduced = rows.find((r) => r.layout === layout && r.preset === 'reduced');

@@ -118,8 +118,10 @@ export async function sdStage(folder: string, classifierFile: string, work: stri
   try {
     const sd = await importInto(project, 'inpainting', folder);
     const cls = await importInto(project, 'classifier', classifierFile);
+    let memory = '';
     const [candidate, stageMs] = await timed(async () => {
       const models = await loadInpaintModels(sd.path, { providers: ['cpu'] });
+      memory = models.memory;
       try {
         const classifier = loadGuidanceClassifier(cls.path);
         return await generateCandidate(models, classifier, {
@@ -143,6 +145,7 @@ export async function sdStage(folder: string, classifierFile: string, work: stri
       stageMs,
       peakRssMb: peakRssOfThisProcessMb(),
       parts: {
+        memory,
         load_ms: Math.round(stageMs - t.totalMs),
         prepare_ms: Math.round(t.prepareMs),
         unet_ms: Math.round(t.unetMs),

@@ -46,6 +46,12 @@ export interface CreateSessionOptions {
    * plain allocation returns each intermediate to the system as soon as it is dead (bench:real-shape).
    */
   memoryArena?: boolean;
+  /**
+   * With memoryArena false: keep onnxruntime's memory-pattern preallocation (one block per run, planned from the
+   * first run and returned when the run ends). The SD-2 UNet then runs at ~1.7× its arena time instead of ~5×, and
+   * holds nothing between calls (docs/REAL-LAYOUTS.md, "Stages at real size").
+   */
+  memoryPattern?: boolean;
 }
 
 const KNOWN: readonly ProviderName[] = ['cuda', 'webgpu', 'cpu'];
@@ -165,7 +171,7 @@ export async function createSession(
     if (opts.externalData) options.externalData = opts.externalData;
     if (opts.memoryArena === false) {
       options.enableCpuMemArena = false;
-      options.enableMemPattern = false;
+      options.enableMemPattern = opts.memoryPattern === true;
     }
     if (opts.preferGpuOutputs && provider === 'webgpu') options.preferredOutputLocation = 'gpu-buffer';
     const widen = (mode === 'float32' || (mode === 'auto' && provider === 'cpu')) && isHalf();

@@ -7,6 +7,7 @@ import { readSchedulerConfig, type ReadSchedulerConfig } from './schedulers';
 import { checkDim, checkInputs, ModelFolderError } from './session-contract';
 import type { GuidanceClassifier } from './guidance/classifier';
 import type { GuidanceRunner } from './guidance/guidance-runner';
+import { inpaintMemoryMode, sessionMemoryOptions, type InpaintMemory } from './memory-mode';
 
 /** Guidance graphs built for one set of models, by classifier model and by graph key (guidance/generate-candidate.ts). */
 export type GuidanceRunners = Map<GuidanceClassifier['model'], Map<string, Promise<GuidanceRunner>>>;
@@ -29,6 +30,8 @@ export interface InpaintModelOptions {
   intraOpNumThreads?: number;
   /** float16 exports (Optimum --fp16): default 'auto', widened to float32 on the CPU provider (onnx/session.ts). */
   float16?: Float16Mode;
+  /** Default: inpaintMemoryMode() (SYNOOD_MEMORY, else by the machine's RAM). */
+  memory?: InpaintMemory;
 }
 
 /** How the loaded export wants to be fed, read from its sessions. */
@@ -62,6 +65,8 @@ export interface InpaintModels {
   decoderPath: string;
   /** How these sessions were created, for the guidance sessions built later. */
   sessionOptions: InpaintModelOptions;
+  /** The memory mode the sessions were opened with. */
+  memory: InpaintMemory;
   /**
    * The guidance graphs built on these models (costly: the decoder and classifier are merged and differentiated),
    * owned by the models so they live and go with the job that loaded them; releaseGuidance frees them.
@@ -84,9 +89,11 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
   }
   const scheduler = readSchedulerConfig(join(root, 'scheduler/scheduler_config.json'));
   const sessionOpts = { providers: opts.providers, intraOpNumThreads: opts.intraOpNumThreads, float16: opts.float16 };
+  const memory = opts.memory ?? inpaintMemoryMode();
+  const memoryOpts = sessionMemoryOptions(memory);
   const handles: SessionHandle[] = [];
   const open = async (file: string) => {
-    const h = await createSession(join(root, file), sessionOpts);
+    const h = await createSession(join(root, file), { ...sessionOpts, ...memoryOpts });
     handles.push(h);
     return h;
   };
@@ -109,6 +116,7 @@ export async function loadInpaintModels(dir: string, opts: InpaintModelOptions =
       io,
       decoderPath: join(root, 'vae_decoder/model.onnx'),
       sessionOptions: sessionOpts,
+      memory,
       guidanceRunners: new Map(),
       release: async () => {
         await Promise.all(handles.map((h) => h.release()));
