@@ -13,14 +13,14 @@
  * WordNet's first N nouns; default all ~118k) · --steps N (scheduler steps of the candidate, default 3) ·
  * --guidance-steps M (gradient steps, default 1) · --no-reference · --reduced-only (a quick check of the bench) · --regenerate · --cache DIR (default
  * ~/.cache/synood-bench/real-stages) · --force (run a layout even when MemAvailable is below its estimate) ·
- * --memory low|fast (the inpainting sessions' memory mode, passed to the children as SYNOOD_MEMORY; default: the
- * studio's own choice by this machine's RAM, generate/memory-mode.ts).
+ * --memory low|fast (the inpainting sessions' memory mode, set as SYNOOD_MEMORY for the children and checked like
+ * it; default: the studio's own choice by this machine's RAM, generate/memory-mode.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inpaintMemoryMode } from '../src/main/pipeline/generate/memory-mode';
+import { inpaintMemoryMode, type InpaintMemory } from '../src/main/pipeline/generate/memory-mode';
 import { writeClipFolder, writeResnet, writeSdFolder, type Preset } from './real-stages/layouts';
 import { clipStage, resnetStage, sdStage, type StageResult } from './real-stages/stages';
 
@@ -42,7 +42,8 @@ interface Settings {
   regenerate: boolean;
   force: boolean;
   cache: string;
-  memory?: 'low' | 'fast';
+  /** The inpainting sessions' mode as the studio resolves it (--memory sets SYNOOD_MEMORY first). */
+  memory: InpaintMemory;
 }
 
 function flag(name: string): string | undefined {
@@ -70,14 +71,8 @@ function settings(): Settings {
     regenerate: process.argv.includes('--regenerate'),
     force: process.argv.includes('--force'),
     cache: flag('--cache') ?? join(homedir(), '.cache', 'synood-bench', 'real-stages'),
-    memory: memoryFlag(),
+    memory: inpaintMemoryMode(),
   };
-}
-
-function memoryFlag(): 'low' | 'fast' | undefined {
-  const raw = flag('--memory');
-  if (raw === undefined || raw === 'low' || raw === 'fast') return raw;
-  throw new Error(`--memory must be "low" or "fast", got "${raw}"`);
 }
 
 /** Runs this file again as `--child <part> <json args>`; stderr passes through, the last stdout line is the JSON answer. */
@@ -123,7 +118,7 @@ interface Row {
 
 function runLayout(s: Settings, layout: Layout, preset: Preset): Row {
   const real = preset === 'real';
-  const needs = layout === 'sd' && (s.memory ?? inpaintMemoryMode()) === 'low' ? SD_LOW_MEMORY_NEEDS_GB : NEEDS_GB[layout];
+  const needs = layout === 'sd' && s.memory === 'low' ? SD_LOW_MEMORY_NEEDS_GB : NEEDS_GB[layout];
   if (real && !s.force && memAvailableGb() < needs) {
     return { layout, preset, why: `not run: needs ~${needs} GB, MemAvailable ${memAvailableGb().toFixed(1)} GB (--force to try)` };
   }
@@ -156,10 +151,11 @@ function describeRow(r: Row): string {
 }
 
 function main(): void {
-  const s = settings();
   // The children inherit this process's environment; the inpainting loader reads the mode from it.
-  if (s.memory) process.env.SYNOOD_MEMORY = s.memory;
-  console.log(`real-stages bench: ${s.only.join(', ')}; describe nouns ${s.nouns === 0 ? 'all (WordNet)' : `first ${s.nouns} of WordNet`}; candidate steps ${s.steps}, guidance steps ${s.guidanceSteps}; inpainting memory ${s.memory ?? 'by RAM'}; cache ${s.cache}`);
+  const memory = flag('--memory');
+  if (memory !== undefined) process.env.SYNOOD_MEMORY = memory;
+  const s = settings();
+  console.log(`real-stages bench: ${s.only.join(', ')}; describe nouns ${s.nouns === 0 ? 'all (WordNet)' : `first ${s.nouns} of WordNet`}; candidate steps ${s.steps}, guidance steps ${s.guidanceSteps}; inpainting memory ${s.memory}; cache ${s.cache}`);
   console.log('children run one at a time; timings are wall clock on a possibly shared machine');
   const rows: Row[] = [];
   for (const layout of s.only) {
@@ -169,7 +165,7 @@ function main(): void {
       rows.push(row);
     }
   }
-  const result: string[] = [`nouns=${s.nouns === 0 ? 'all' : s.nouns}`, `steps=${s.steps}`, `guidance_steps=${s.guidanceSteps}`, `memory=${s.memory ?? 'by_ram'}`];
+  const result: string[] = [`nouns=${s.nouns === 0 ? 'all' : s.nouns}`, `steps=${s.steps}`, `guidance_steps=${s.guidanceSteps}`, `memory=${s.memory}`];
   for (const layout of s.only) {
     const real = rows.find((r) => r.layout === layout && r.preset === 'real');
     const reduced = rows.find((r) => r.layout === layout && r.preset === 'reduced');
